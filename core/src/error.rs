@@ -1,0 +1,70 @@
+//! The one error type of churnkit. Both adapters show its `Display` text
+//! unchanged: Postgres raises it with SQLSTATE 22023
+//! (`invalid_parameter_value`), DataFusion returns it as an execution error.
+
+use std::fmt;
+
+/// An argument that is present but invalid.
+///
+/// The message always names the SQL function and the argument, in the form
+/// `function: invalid argument: detail`, e.g.
+/// `engagement_score: invalid active_days: 40 is greater than period_days 30`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChurnError {
+    pub function: &'static str,
+    pub argument: &'static str,
+    pub detail: String,
+}
+
+impl ChurnError {
+    pub fn new(function: &'static str, argument: &'static str, detail: impl Into<String>) -> Self {
+        ChurnError { function, argument, detail: detail.into() }
+    }
+}
+
+impl fmt::Display for ChurnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: invalid {}: {}", self.function, self.argument, self.detail)
+    }
+}
+
+impl std::error::Error for ChurnError {}
+
+pub type Result<T> = std::result::Result<T, ChurnError>;
+
+/// Require a finite number (not NaN, not ±infinity).
+pub(crate) fn finite(function: &'static str, argument: &'static str, v: f64) -> Result<f64> {
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(ChurnError::new(function, argument, format!("{v} is not a finite number")))
+    }
+}
+
+/// Require a finite, non-negative number.
+pub(crate) fn non_negative(function: &'static str, argument: &'static str, v: f64) -> Result<f64> {
+    let v = finite(function, argument, v)?;
+    if v < 0.0 {
+        Err(ChurnError::new(function, argument, format!("{v} is negative")))
+    } else {
+        Ok(v)
+    }
+}
+
+/// Require a finite, strictly positive number.
+pub(crate) fn positive(function: &'static str, argument: &'static str, v: f64) -> Result<f64> {
+    let v = finite(function, argument, v)?;
+    if v <= 0.0 {
+        Err(ChurnError::new(function, argument, format!("{v} must be greater than 0")))
+    } else {
+        Ok(v)
+    }
+}
+
+/// Scores are reported rounded to 9 decimal places, so that exact inputs give
+/// exact results (`engagement_score(600, 15, 30, 30)` is 90, not
+/// 89.99999999999999) and both engines print the same digits.
+pub(crate) fn round9(v: f64) -> f64 {
+    let r = (v * 1e9).round() / 1e9;
+    if r == 0.0 { 0.0 } else { r } // no negative zero
+}

@@ -1,0 +1,10 @@
+//! churnkit-core: every formula, classification and aggregate state of
+//! churnkit, in pure Rust. The Postgres extension (`src/`) and the DataFusion
+//! UDFs (`datafusion_udfs/`) only convert types and map [`ChurnError`] onto
+//! their engine's error.
+
+pub mod error;
+pub mod scalar;
+pub mod time;
+
+pub use error::{ChurnError, Result};

@@ -1,0 +1,149 @@
+//! `health_score` (the weighted scorecard) and `health_tier`.
+
+use crate::error::{finite, round9, ChurnError, Result};
+
+/// Default threshold: a score at or above this is `good`.
+pub const DEFAULT_GOOD_AT: f64 = 70.0;
+/// Default threshold: a score below this is `poor`.
+pub const DEFAULT_POOR_BELOW: f64 = 40.0;
+
+/// Weighted mean of the present (non-NULL) scores, with the weights of the
+/// present scores renormalised, rounded to 9 decimal places.
+///
+/// * `None` when no score is present, or when every present score has
+///   weight 0 (nothing to average).
+/// * Errors: arrays of different lengths; a NULL, negative or non-finite
+///   weight; weights summing to 0; a score outside [0, 100] or NaN.
+pub fn health_score(scores: &[Option<f64>], weights: &[Option<f64>]) -> Result<Option<f64>> {
+    const F: &str = "health_score";
+    if scores.len() != weights.len() {
+        return Err(ChurnError::new(F, "weights", format!("has {} elements but scores has {}", weights.len(), scores.len())));
+    }
+    let mut total_weight = 0.0;
+    let mut present_weight = 0.0;
+    let mut weighted = 0.0;
+    for (i, (s, w)) in scores.iter().zip(weights).enumerate() {
+        let w = match w {
+            None => return Err(ChurnError::new(F, "weights", format!("element {} is NULL", i + 1))),
+            Some(w) if !w.is_finite() || *w < 0.0 => {
+                return Err(ChurnError::new(F, "weights", format!("element {} is {w} (weights must be finite and non-negative)", i + 1)))
+            }
+            Some(w) => *w,
+        };
+        total_weight += w;
+        if let Some(s) = s {
+            if !(0.0..=100.0).contains(s) {
+                return Err(ChurnError::new(F, "scores", format!("element {} is {s} (scores must be between 0 and 100)", i + 1)));
+            }
+            present_weight += w;
+            weighted += w * s;
+        }
+    }
+    if !scores.is_empty() && !(total_weight > 0.0 && total_weight.is_finite()) {
+        return Err(ChurnError::new(F, "weights", format!("weights must sum to a positive finite number (got {total_weight})")));
+    }
+    if present_weight > 0.0 {
+        Ok(Some(round9((weighted / present_weight).clamp(0.0, 100.0))))
+    } else {
+        Ok(None)
+    }
+}
+
+/// Health tier of a score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    Poor,
+    Average,
+    Good,
+}
+
+impl Tier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Good => "good",
+            Tier::Average => "average",
+            Tier::Poor => "poor",
+        }
+    }
+}
+
+/// Validated thresholds of [`health_tier`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TierThresholds {
+    good_at: f64,
+    poor_below: f64,
+}
+
+impl Default for TierThresholds {
+    fn default() -> Self {
+        TierThresholds { good_at: DEFAULT_GOOD_AT, poor_below: DEFAULT_POOR_BELOW }
+    }
+}
+
+impl TierThresholds {
+    pub fn new(good_at: f64, poor_below: f64) -> Result<Self> {
+        const F: &str = "health_tier";
+        let good_at = finite(F, "good_at", good_at)?;
+        let poor_below = finite(F, "poor_below", poor_below)?;
+        if poor_below > good_at {
+            return Err(ChurnError::new(F, "poor_below", format!("{poor_below} is greater than good_at {good_at}")));
+        }
+        Ok(TierThresholds { good_at, poor_below })
+    }
+}
+
+/// `good` when score ≥ good_at, `poor` when score < poor_below, else `average`.
+/// A NaN score is an error.
+pub fn health_tier(score: f64, t: &TierThresholds) -> Result<Tier> {
+    if score.is_nan() {
+        return Err(ChurnError::new("health_tier", "score", "NaN is not a number"));
+    }
+    Ok(if score >= t.good_at {
+        Tier::Good
+    } else if score < t.poor_below {
+        Tier::Poor
+    } else {
+        Tier::Average
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weighted_mean_renormalises_missing_measures() {
+        assert_eq!(health_score(&[Some(80.0), None, Some(60.0)], &[Some(1.0), Some(5.0), Some(1.0)]).unwrap(), Some(70.0));
+        assert_eq!(health_score(&[Some(90.0), Some(30.0)], &[Some(3.0), Some(1.0)]).unwrap(), Some(75.0));
+        assert_eq!(health_score(&[None, None], &[Some(1.0), Some(1.0)]).unwrap(), None);
+        assert_eq!(health_score(&[], &[]).unwrap(), None);
+        // the only present measure has weight 0: nothing to average
+        assert_eq!(health_score(&[Some(50.0), None], &[Some(0.0), Some(1.0)]).unwrap(), None);
+    }
+
+    #[test]
+    fn health_score_errors() {
+        assert_eq!(health_score(&[Some(1.0)], &[Some(1.0), Some(2.0)]).unwrap_err().to_string(), "health_score: invalid weights: has 2 elements but scores has 1");
+        assert_eq!(health_score(&[Some(1.0)], &[Some(-1.0)]).unwrap_err().to_string(), "health_score: invalid weights: element 1 is -1 (weights must be finite and non-negative)");
+        assert_eq!(health_score(&[Some(1.0)], &[None]).unwrap_err().to_string(), "health_score: invalid weights: element 1 is NULL");
+        assert_eq!(health_score(&[Some(1.0), None], &[Some(0.0), Some(0.0)]).unwrap_err().to_string(), "health_score: invalid weights: weights must sum to a positive finite number (got 0)");
+        assert_eq!(health_score(&[Some(101.0)], &[Some(1.0)]).unwrap_err().to_string(), "health_score: invalid scores: element 1 is 101 (scores must be between 0 and 100)");
+        assert_eq!(health_score(&[Some(f64::NAN)], &[Some(1.0)]).unwrap_err().argument, "scores");
+    }
+
+    #[test]
+    fn tiers_and_boundaries() {
+        let t = TierThresholds::default();
+        assert_eq!(health_tier(70.0, &t).unwrap(), Tier::Good);
+        assert_eq!(health_tier(69.999, &t).unwrap(), Tier::Average);
+        assert_eq!(health_tier(40.0, &t).unwrap(), Tier::Average);
+        assert_eq!(health_tier(39.999, &t).unwrap(), Tier::Poor);
+        assert_eq!(health_tier(f64::INFINITY, &t).unwrap(), Tier::Good);
+        let t = TierThresholds::new(50.0, 50.0).unwrap();
+        assert_eq!(health_tier(50.0, &t).unwrap(), Tier::Good);
+        assert_eq!(health_tier(49.0, &t).unwrap(), Tier::Poor);
+        assert_eq!(TierThresholds::new(40.0, 70.0).unwrap_err().to_string(), "health_tier: invalid poor_below: 70 is greater than good_at 40");
+        assert_eq!(TierThresholds::new(f64::NAN, 1.0).unwrap_err().argument, "good_at");
+        assert_eq!(health_tier(f64::NAN, &TierThresholds::default()).unwrap_err().to_string(), "health_tier: invalid score: NaN is not a number");
+    }
+}

@@ -1,0 +1,253 @@
+//! Calendar arithmetic on timestamps.
+//!
+//! A timestamp in core is an `i64` count of microseconds since
+//! 1970-01-01 00:00:00 UTC (Arrow's `Timestamp(Microsecond, UTC)`); the
+//! Postgres adapter shifts its 2000-01-01 epoch onto it. Every function here
+//! is total on the whole `i64` range: nothing overflows or panics, whatever
+//! the input. Calendar dates use the proleptic Gregorian calendar computed
+//! with plain integer arithmetic, so the range is not limited by a date
+//! library.
+
+use crate::error::{ChurnError, Result};
+use chrono::{Offset, TimeZone};
+
+pub const MICROS_PER_SECOND: i64 = 1_000_000;
+pub const MICROS_PER_MINUTE: i64 = 60 * MICROS_PER_SECOND;
+pub const MICROS_PER_HOUR: i64 = 60 * MICROS_PER_MINUTE;
+pub const MICROS_PER_DAY: i64 = 24 * MICROS_PER_HOUR;
+
+/// Days since 1970-01-01 (floor), for any timestamp.
+#[inline]
+pub fn day_number(ts: i64) -> i64 {
+    ts.div_euclid(MICROS_PER_DAY)
+}
+
+/// Day of the week of a day number: 0 = Monday ... 6 = Sunday.
+#[inline]
+pub fn weekday(day: i64) -> i64 {
+    (day + 3).rem_euclid(7) // 1970-01-01 was a Thursday
+}
+
+/// ISO week number since the week of 1970-01-01 (weeks start on Monday).
+#[inline]
+pub fn week_number(day: i64) -> i64 {
+    (day + 3).div_euclid(7)
+}
+
+/// (year, month 1..=12, day 1..=31) of a day number (H. Hinnant's algorithm).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Day number of a civil date (inverse of [`civil_from_days`]).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = m as i64;
+    let doy = (153 * if m > 2 { m - 3 } else { m + 9 } + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// A calendar granularity for cohorts and activity periods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Granularity {
+    Day,
+    Week,
+    Month,
+    Quarter,
+    Year,
+}
+
+impl Granularity {
+    pub const NAMES: &'static str = "day, week, month, quarter or year";
+
+    /// Parse a granularity name (case-insensitive, surrounding blanks ignored).
+    pub fn parse(function: &'static str, argument: &'static str, s: &str) -> Result<Self> {
+        let t = s.trim();
+        let g = if t.eq_ignore_ascii_case("day") {
+            Granularity::Day
+        } else if t.eq_ignore_ascii_case("week") {
+            Granularity::Week
+        } else if t.eq_ignore_ascii_case("month") {
+            Granularity::Month
+        } else if t.eq_ignore_ascii_case("quarter") {
+            Granularity::Quarter
+        } else if t.eq_ignore_ascii_case("year") {
+            Granularity::Year
+        } else {
+            return Err(ChurnError::new(
+                function,
+                argument,
+                format!("unknown granularity '{s}' (expected {})", Self::NAMES),
+            ));
+        };
+        Ok(g)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Granularity::Day => "day",
+            Granularity::Week => "week",
+            Granularity::Month => "month",
+            Granularity::Quarter => "quarter",
+            Granularity::Year => "year",
+        }
+    }
+
+    /// Index of the calendar period containing the (wall-clock) timestamp,
+    /// counted from the period containing 1970-01-01. Consecutive periods have
+    /// consecutive indices, so the difference of two indices is the number of
+    /// period boundaries between them.
+    pub fn period_index(self, ts: i64) -> i64 {
+        let day = day_number(ts);
+        match self {
+            Granularity::Day => day,
+            Granularity::Week => week_number(day),
+            Granularity::Month | Granularity::Quarter | Granularity::Year => {
+                let (y, m, _) = civil_from_days(day);
+                let m0 = m as i64 - 1;
+                match self {
+                    Granularity::Month => y * 12 + m0,
+                    Granularity::Quarter => y * 4 + m0 / 3,
+                    _ => y,
+                }
+            }
+        }
+    }
+
+    /// First day (day number) of the period with the given index; inverse of
+    /// [`Granularity::period_index`] on period starts.
+    pub fn period_start_day(self, index: i64) -> i64 {
+        match self {
+            Granularity::Day => index,
+            Granularity::Week => index * 7 - 3,
+            Granularity::Month => days_from_civil(index.div_euclid(12), (index.rem_euclid(12) + 1) as u32, 1),
+            Granularity::Quarter => {
+                days_from_civil(index.div_euclid(4), (index.rem_euclid(4) * 3 + 1) as u32, 1)
+            }
+            Granularity::Year => days_from_civil(index, 1, 1),
+        }
+    }
+}
+
+/// A time zone: UTC, or a zone of the IANA database (embedded, so results do
+/// not depend on the server's tzdata or on the session's `TimeZone`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Zone {
+    Utc,
+    Iana(chrono_tz::Tz),
+}
+
+impl Zone {
+    /// Parse an IANA zone name such as `Europe/Berlin` or `UTC`. Matching is
+    /// case-insensitive; surrounding blanks are ignored.
+    pub fn parse(function: &'static str, argument: &'static str, s: &str) -> Result<Self> {
+        let t = s.trim();
+        if t.eq_ignore_ascii_case("utc") || t.eq_ignore_ascii_case("z") {
+            return Ok(Zone::Utc);
+        }
+        if let Ok(tz) = t.parse::<chrono_tz::Tz>() {
+            return Ok(Zone::Iana(tz));
+        }
+        chrono_tz::TZ_VARIANTS
+            .iter()
+            .find(|tz| tz.name().eq_ignore_ascii_case(t))
+            .map(|tz| Zone::Iana(*tz))
+            .ok_or_else(|| {
+                ChurnError::new(function, argument, format!("unknown time zone '{s}' (expected an IANA name such as 'Europe/Berlin' or 'UTC')"))
+            })
+    }
+
+    /// Wall-clock time of an instant in this zone, in microseconds since
+    /// 1970-01-01 00:00 local time.
+    pub fn to_local(self, function: &'static str, argument: &'static str, ts: i64) -> Result<i64> {
+        match self {
+            Zone::Utc => Ok(ts),
+            Zone::Iana(tz) => {
+                let secs = ts.div_euclid(MICROS_PER_SECOND);
+                let dt = chrono::DateTime::from_timestamp(secs, 0).ok_or_else(|| {
+                    ChurnError::new(function, argument, format!("timestamp {ts} µs since 1970 is outside the supported range for time zone conversion"))
+                })?;
+                let offset = tz.offset_from_utc_datetime(&dt.naive_utc()).fix().local_minus_utc() as i64;
+                ts.checked_add(offset * MICROS_PER_SECOND).ok_or_else(|| {
+                    ChurnError::new(function, argument, "timestamp out of range".to_string())
+                })
+            }
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Zone::Utc => "UTC",
+            Zone::Iana(tz) => tz.name(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_round_trip_and_known_dates() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 1, 1), 10_957);
+        assert_eq!(civil_from_days(10_957), (2000, 1, 1));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
+        for z in (-1_000_000..1_000_000).step_by(997) {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_from_civil(y, m, d), z);
+        }
+    }
+
+    #[test]
+    fn weekdays() {
+        assert_eq!(weekday(0), 3); // Thursday
+        assert_eq!(weekday(days_from_civil(2024, 1, 1)), 0); // Monday
+        assert_eq!(weekday(days_from_civil(2023, 12, 31)), 6); // Sunday
+        assert_eq!(week_number(days_from_civil(2024, 1, 1)), week_number(days_from_civil(2024, 1, 7)));
+        assert_eq!(week_number(days_from_civil(2024, 1, 7)) + 1, week_number(days_from_civil(2024, 1, 8)));
+    }
+
+    #[test]
+    fn period_start_inverts_index() {
+        for g in [Granularity::Day, Granularity::Week, Granularity::Month, Granularity::Quarter, Granularity::Year] {
+            for idx in -5000..5000 {
+                let start = g.period_start_day(idx);
+                assert_eq!(g.period_index(start * MICROS_PER_DAY), idx, "{g:?} {idx}");
+                assert_eq!(g.period_index((start - 1) * MICROS_PER_DAY), idx - 1, "{g:?} {idx}");
+            }
+        }
+    }
+
+    #[test]
+    fn extreme_timestamps_do_not_panic() {
+        for ts in [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX - 1, i64::MAX] {
+            for g in [Granularity::Day, Granularity::Week, Granularity::Month, Granularity::Quarter, Granularity::Year] {
+                let _ = g.period_index(ts);
+            }
+            let z = Zone::parse("f", "time_zone", "Europe/Berlin").unwrap();
+            let _ = z.to_local("f", "start", ts);
+        }
+    }
+
+    #[test]
+    fn zones_parse_case_insensitively() {
+        assert_eq!(Zone::parse("f", "tz", " utc ").unwrap(), Zone::Utc);
+        assert_eq!(Zone::parse("f", "tz", "america/new_york").unwrap().name(), "America/New_York");
+        let e = Zone::parse("f", "time_zone", "Mars/Base").unwrap_err();
+        assert_eq!(e.to_string(), "f: invalid time_zone: unknown time zone 'Mars/Base' (expected an IANA name such as 'Europe/Berlin' or 'UTC')");
+    }
+}

@@ -16,6 +16,28 @@ pub const MICROS_PER_MINUTE: i64 = 60 * MICROS_PER_SECOND;
 pub const MICROS_PER_HOUR: i64 = 60 * MICROS_PER_MINUTE;
 pub const MICROS_PER_DAY: i64 = 24 * MICROS_PER_HOUR;
 
+/// µs between 1970-01-01 (Unix/Arrow epoch) and 2000-01-01 (Postgres epoch).
+pub const PG_EPOCH_OFFSET_MICROS: i64 = 946_684_800 * MICROS_PER_SECOND;
+
+/// A Postgres `timestamptz` datum (µs since 2000-01-01) as a core timestamp.
+/// `infinity`/`-infinity` (i64::MAX/MIN) stay the largest/smallest timestamp.
+#[inline]
+pub fn from_pg_timestamp(pg: i64) -> i64 {
+    match pg {
+        i64::MAX | i64::MIN => pg,
+        _ => pg.saturating_add(PG_EPOCH_OFFSET_MICROS),
+    }
+}
+
+/// Inverse of [`from_pg_timestamp`] (saturating at ±infinity).
+#[inline]
+pub fn to_pg_timestamp(ts: i64) -> i64 {
+    match ts {
+        i64::MAX | i64::MIN => ts,
+        _ => ts.saturating_sub(PG_EPOCH_OFFSET_MICROS),
+    }
+}
+
 /// Days since 1970-01-01 (floor), for any timestamp.
 #[inline]
 pub fn day_number(ts: i64) -> i64 {

@@ -3,6 +3,7 @@
 //! UDFs (`datafusion_udfs/`) only convert types and map [`ChurnError`] onto
 //! their engine's error.
 
+pub mod agg;
 pub mod error;
 pub mod scalar;
 pub mod time;

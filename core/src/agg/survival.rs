@@ -1,0 +1,175 @@
+//! `survival_agg(tenure_days, churned)` → Kaplan–Meier summary
+//! (right-censored), accessors `survival_at`, `median_lifetime` and the
+//! set-returning `survival_curve`.
+
+use super::codec::{Reader, Writer};
+use crate::error::{ChurnError, Result};
+
+pub const TYPE_NAME: &str = "survival_summary";
+const F: &str = "survival_agg";
+
+/// Distinct tenures with the number of customers who churned at that tenure
+/// and the number still customers (censored) at that tenure, sorted by tenure.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SurvivalSummary {
+    /// (tenure_days, churned, censored), strictly increasing tenure.
+    pub times: Vec<(f64, u64, u64)>,
+}
+
+/// One point of the Kaplan–Meier curve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CurvePoint {
+    pub days: f64,
+    /// Customers with tenure ≥ days (at risk just before `days`).
+    pub at_risk: u64,
+    pub churned: u64,
+    pub censored: u64,
+    /// S(days): probability of still being a customer after `days`.
+    pub survival: f64,
+}
+
+impl SurvivalSummary {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// One customer: tenure in days (≥ 0, finite) and whether they churned
+    /// (false = still a customer, i.e. right-censored; NULL counts as false).
+    #[inline]
+    pub fn update(&mut self, tenure_days: f64, churned: Option<bool>) -> Result<()> {
+        if !tenure_days.is_finite() || tenure_days < 0.0 {
+            return Err(ChurnError::new(F, "tenure_days", format!("{tenure_days} is not a non-negative finite number of days")));
+        }
+        let t = if tenure_days == 0.0 { 0.0 } else { tenure_days }; // -0 → 0
+        let churned = churned == Some(true);
+        let idx = match self.times.last() {
+            Some(&(last, _, _)) if last == t => self.times.len() - 1,
+            Some(&(last, _, _)) if last < t => {
+                self.times.push((t, 0, 0));
+                self.times.len() - 1
+            }
+            None => {
+                self.times.push((t, 0, 0));
+                0
+            }
+            _ => match self.times.binary_search_by(|x| x.0.total_cmp(&t)) {
+                Ok(i) => i,
+                Err(i) => {
+                    self.times.insert(i, (t, 0, 0));
+                    i
+                }
+            },
+        };
+        if churned {
+            self.times[idx].1 += 1;
+        } else {
+            self.times[idx].2 += 1;
+        }
+        Ok(())
+    }
+
+    pub fn merge(&mut self, o: &SurvivalSummary) {
+        if o.times.is_empty() {
+            return;
+        }
+        let mut out = Vec::with_capacity(self.times.len() + o.times.len());
+        let (a, b) = (&self.times, &o.times);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            if j >= b.len() || (i < a.len() && a[i].0 < b[j].0) {
+                out.push(a[i]);
+                i += 1;
+            } else if i >= a.len() || b[j].0 < a[i].0 {
+                out.push(b[j]);
+                j += 1;
+            } else {
+                out.push((a[i].0, a[i].1 + b[j].1, a[i].2 + b[j].2));
+                i += 1;
+                j += 1;
+            }
+        }
+        self.times = out;
+    }
+
+    pub fn customers(&self) -> u64 {
+        self.times.iter().map(|t| t.1 + t.2).sum()
+    }
+
+    /// The Kaplan–Meier curve: one point per distinct tenure. Churns at a
+    /// tenure are counted before censorings at the same tenure (customers
+    /// censored at t were at risk at t), as in lifelines.
+    pub fn curve(&self) -> Vec<CurvePoint> {
+        let mut at_risk = self.customers();
+        let mut s = 1.0;
+        let mut out = Vec::with_capacity(self.times.len());
+        for &(t, d, c) in &self.times {
+            if d > 0 {
+                s *= 1.0 - d as f64 / at_risk as f64;
+            }
+            out.push(CurvePoint { days: t, at_risk, churned: d, censored: c, survival: s });
+            at_risk -= d + c;
+        }
+        out
+    }
+
+    /// S(days): share of customers expected to still be customers after
+    /// `days` (a step function, 1 before the first churn).
+    pub fn survival_at(&self, days: f64) -> Result<f64> {
+        if days.is_nan() {
+            return Err(ChurnError::new("survival_at", "days", "NaN is not a number"));
+        }
+        let mut at_risk = self.customers();
+        let mut s = 1.0;
+        for &(t, d, c) in &self.times {
+            if t > days {
+                break;
+            }
+            if d > 0 {
+                s *= 1.0 - d as f64 / at_risk as f64;
+            }
+            at_risk -= d + c;
+        }
+        Ok(s)
+    }
+
+    /// Smallest tenure at which S ≤ 0.5; None when the curve never gets
+    /// there (lifelines reports infinity).
+    pub fn median_lifetime(&self) -> Option<f64> {
+        self.curve().into_iter().find(|p| p.survival <= 0.5).map(|p| p.days)
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.u64(self.times.len() as u64);
+        for &(t, d, c) in &self.times {
+            w.f64(t);
+            w.u64(d);
+            w.u64(c);
+        }
+        w.finish()
+    }
+
+    pub fn decode(buf: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(TYPE_NAME, buf)?;
+        let n = r.len(10)?;
+        let mut times = Vec::with_capacity(n);
+        for _ in 0..n {
+            times.push((r.f64()?, r.u64()?, r.u64()?));
+        }
+        r.end()?;
+        let s = SurvivalSummary { times };
+        s.validate()?;
+        Ok(s)
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        let ok = self.times.windows(2).all(|w| w[0].0 < w[1].0)
+            && self.times.iter().all(|&(t, d, c)| t.is_finite() && t >= 0.0 && d.checked_add(c).is_some_and(|n| n > 0))
+            && self.times.iter().try_fold(0u64, |acc, &(_, d, c)| acc.checked_add(d + c)).is_some();
+        if ok {
+            Ok(())
+        } else {
+            Err(ChurnError::new(TYPE_NAME, "input", "tenures must be distinct, sorted, finite and non-negative, each with at least one customer".to_string()))
+        }
+    }
+}

@@ -9,6 +9,7 @@ pub mod funnel;
 pub mod period_set;
 pub mod retention;
 pub mod survival;
+pub mod text;
 pub mod trend;
 
 pub use activity::{Activity, ActivityState, Lifecycle, RetentionCounts, RetentionMode};

@@ -32,12 +32,24 @@ impl std::error::Error for ChurnError {}
 
 pub type Result<T> = std::result::Result<T, ChurnError>;
 
+/// A number as error messages print it: plain digits for ordinary
+/// magnitudes (`40`, `0.5`), exponent notation outside 1e-6..1e16
+/// (`1e308`, `5e-324`), so a message never holds hundreds of digits.
+pub fn num(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 || !v.is_finite() || (1e-6..1e16).contains(&a) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
 /// Require a finite number (not NaN, not ±infinity).
 pub(crate) fn finite(function: &'static str, argument: &'static str, v: f64) -> Result<f64> {
     if v.is_finite() {
         Ok(v)
     } else {
-        Err(ChurnError::new(function, argument, format!("{v} is not a finite number")))
+        Err(ChurnError::new(function, argument, format!("{} is not a finite number", num(v))))
     }
 }
 
@@ -45,7 +57,7 @@ pub(crate) fn finite(function: &'static str, argument: &'static str, v: f64) -> 
 pub(crate) fn non_negative(function: &'static str, argument: &'static str, v: f64) -> Result<f64> {
     let v = finite(function, argument, v)?;
     if v < 0.0 {
-        Err(ChurnError::new(function, argument, format!("{v} is negative")))
+        Err(ChurnError::new(function, argument, format!("{} is negative", num(v))))
     } else {
         Ok(v)
     }
@@ -55,7 +67,7 @@ pub(crate) fn non_negative(function: &'static str, argument: &'static str, v: f6
 pub(crate) fn positive(function: &'static str, argument: &'static str, v: f64) -> Result<f64> {
     let v = finite(function, argument, v)?;
     if v <= 0.0 {
-        Err(ChurnError::new(function, argument, format!("{v} must be greater than 0")))
+        Err(ChurnError::new(function, argument, format!("{} must be greater than 0", num(v))))
     } else {
         Ok(v)
     }

@@ -34,7 +34,7 @@ impl EngagementSummary {
     pub fn update(&mut self, occurred_at: i64, duration_seconds: Option<f64>, is_key_action: Option<bool>) -> Result<()> {
         if let Some(d) = duration_seconds {
             if !d.is_finite() || d < 0.0 {
-                return Err(ChurnError::new(F, "duration_seconds", format!("{d} is not a non-negative finite number of seconds")));
+                return Err(ChurnError::new(F, "duration_seconds", format!("{} is not a non-negative finite number of seconds", crate::error::num(d))));
             }
             self.active_seconds += d;
         }

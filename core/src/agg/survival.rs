@@ -38,7 +38,7 @@ impl SurvivalSummary {
     #[inline]
     pub fn update(&mut self, tenure_days: f64, churned: Option<bool>) -> Result<()> {
         if !tenure_days.is_finite() || tenure_days < 0.0 {
-            return Err(ChurnError::new(F, "tenure_days", format!("{tenure_days} is not a non-negative finite number of days")));
+            return Err(ChurnError::new(F, "tenure_days", format!("{} is not a non-negative finite number of days", crate::error::num(tenure_days))));
         }
         let t = if tenure_days == 0.0 { 0.0 } else { tenure_days }; // -0 → 0
         let churned = churned == Some(true);

@@ -1,6 +1,6 @@
 //! `engagement_score`: time active, frequency of return and key actions.
 
-use crate::error::{finite, non_negative, positive, round9, ChurnError, Result};
+use crate::error::{finite, non_negative, num, positive, round9, ChurnError, Result};
 
 const F: &str = "engagement_score";
 
@@ -38,11 +38,11 @@ impl EngagementParams {
         ];
         let sum = w[0] + w[1] + w[2];
         if !(sum > 0.0) || !sum.is_finite() {
-            return Err(ChurnError::new(F, "weights", format!("weights must sum to a positive finite number (got {} + {} + {} = {sum})", w[0], w[1], w[2])));
+            return Err(ChurnError::new(F, "weights", format!("weights must sum to a positive finite number (got {} + {} + {} = {})", num(w[0]), num(w[1]), num(w[2]), num(sum))));
         }
         let target_ratio = positive(F, "target_active_ratio", targets[1])?;
         if target_ratio > 1.0 {
-            return Err(ChurnError::new(F, "target_active_ratio", format!("{target_ratio} is greater than 1 (a share of the period's days)")));
+            return Err(ChurnError::new(F, "target_active_ratio", format!("{} is greater than 1 (a share of the period's days)", num(target_ratio))));
         }
         Ok(EngagementParams {
             weights: [w[0] / sum, w[1] / sum, w[2] / sum],
@@ -71,7 +71,7 @@ pub fn engagement_score(
     let actions = non_negative(F, "key_actions", key_actions)?;
     let period = positive(F, "period_days", finite(F, "period_days", period_days)?)?;
     if days > period {
-        return Err(ChurnError::new(F, "active_days", format!("{days} is greater than period_days {period}")));
+        return Err(ChurnError::new(F, "active_days", format!("{} is greater than period_days {}", num(days), num(period))));
     }
     let time = (minutes / period / p.targets[0]).min(1.0);
     let frequency = (days / period / p.targets[1]).min(1.0);

@@ -1,6 +1,6 @@
 //! `health_score` (the weighted scorecard) and `health_tier`.
 
-use crate::error::{finite, round9, ChurnError, Result};
+use crate::error::{finite, num, round9, ChurnError, Result};
 
 /// Default threshold: a score at or above this is `good`.
 pub const DEFAULT_GOOD_AT: f64 = 70.0;
@@ -19,28 +19,37 @@ pub fn health_score(scores: &[Option<f64>], weights: &[Option<f64>]) -> Result<O
     if scores.len() != weights.len() {
         return Err(ChurnError::new(F, "weights", format!("has {} elements but scores has {}", weights.len(), scores.len())));
     }
-    let mut total_weight = 0.0;
-    let mut present_weight = 0.0;
-    let mut weighted = 0.0;
+    // validate, and find the largest weight: weights are scaled by it so that
+    // no product or sum can overflow whatever their magnitude
+    let mut max_weight: f64 = 0.0;
     for (i, (s, w)) in scores.iter().zip(weights).enumerate() {
-        let w = match w {
+        match w {
             None => return Err(ChurnError::new(F, "weights", format!("element {} is NULL", i + 1))),
             Some(w) if !w.is_finite() || *w < 0.0 => {
-                return Err(ChurnError::new(F, "weights", format!("element {} is {w} (weights must be finite and non-negative)", i + 1)))
+                return Err(ChurnError::new(F, "weights", format!("element {} is {} (weights must be finite and non-negative)", i + 1, num(*w))))
             }
-            Some(w) => *w,
-        };
-        total_weight += w;
+            Some(w) => max_weight = max_weight.max(*w),
+        }
         if let Some(s) = s {
             if !(0.0..=100.0).contains(s) {
-                return Err(ChurnError::new(F, "scores", format!("element {} is {s} (scores must be between 0 and 100)", i + 1)));
+                return Err(ChurnError::new(F, "scores", format!("element {} is {} (scores must be between 0 and 100)", i + 1, num(*s))));
             }
+        }
+    }
+    if scores.is_empty() {
+        return Ok(None);
+    }
+    if max_weight <= 0.0 {
+        return Err(ChurnError::new(F, "weights", "weights must sum to a positive number (got 0)".to_string()));
+    }
+    let mut present_weight = 0.0;
+    let mut weighted = 0.0;
+    for (s, w) in scores.iter().zip(weights) {
+        if let (Some(s), Some(w)) = (s, w) {
+            let w = w / max_weight;
             present_weight += w;
             weighted += w * s;
         }
-    }
-    if !scores.is_empty() && !(total_weight > 0.0 && total_weight.is_finite()) {
-        return Err(ChurnError::new(F, "weights", format!("weights must sum to a positive finite number (got {total_weight})")));
     }
     if present_weight > 0.0 {
         Ok(Some(round9((weighted / present_weight).clamp(0.0, 100.0))))
@@ -86,7 +95,7 @@ impl TierThresholds {
         let good_at = finite(F, "good_at", good_at)?;
         let poor_below = finite(F, "poor_below", poor_below)?;
         if poor_below > good_at {
-            return Err(ChurnError::new(F, "poor_below", format!("{poor_below} is greater than good_at {good_at}")));
+            return Err(ChurnError::new(F, "poor_below", format!("{} is greater than good_at {}", num(poor_below), num(good_at))));
         }
         Ok(TierThresholds { good_at, poor_below })
     }
@@ -117,6 +126,10 @@ mod tests {
         assert_eq!(health_score(&[Some(90.0), Some(30.0)], &[Some(3.0), Some(1.0)]).unwrap(), Some(75.0));
         assert_eq!(health_score(&[None, None], &[Some(1.0), Some(1.0)]).unwrap(), None);
         assert_eq!(health_score(&[], &[]).unwrap(), None);
+        // huge weights neither overflow nor saturate
+        assert_eq!(health_score(&[Some(50.0), Some(50.0)], &[Some(1e308), Some(1e307)]).unwrap(), Some(50.0));
+        assert_eq!(health_score(&[Some(100.0), Some(0.0)], &[Some(f64::MAX), Some(f64::MAX)]).unwrap(), Some(50.0));
+        assert_eq!(health_score(&[Some(80.0), Some(20.0)], &[Some(5e-324), Some(5e-324)]).unwrap(), Some(50.0));
         // the only present measure has weight 0: nothing to average
         assert_eq!(health_score(&[Some(50.0), None], &[Some(0.0), Some(1.0)]).unwrap(), None);
     }
@@ -126,7 +139,7 @@ mod tests {
         assert_eq!(health_score(&[Some(1.0)], &[Some(1.0), Some(2.0)]).unwrap_err().to_string(), "health_score: invalid weights: has 2 elements but scores has 1");
         assert_eq!(health_score(&[Some(1.0)], &[Some(-1.0)]).unwrap_err().to_string(), "health_score: invalid weights: element 1 is -1 (weights must be finite and non-negative)");
         assert_eq!(health_score(&[Some(1.0)], &[None]).unwrap_err().to_string(), "health_score: invalid weights: element 1 is NULL");
-        assert_eq!(health_score(&[Some(1.0), None], &[Some(0.0), Some(0.0)]).unwrap_err().to_string(), "health_score: invalid weights: weights must sum to a positive finite number (got 0)");
+        assert_eq!(health_score(&[Some(1.0), None], &[Some(0.0), Some(0.0)]).unwrap_err().to_string(), "health_score: invalid weights: weights must sum to a positive number (got 0)");
         assert_eq!(health_score(&[Some(101.0)], &[Some(1.0)]).unwrap_err().to_string(), "health_score: invalid scores: element 1 is 101 (scores must be between 0 and 100)");
         assert_eq!(health_score(&[Some(f64::NAN)], &[Some(1.0)]).unwrap_err().argument, "scores");
     }

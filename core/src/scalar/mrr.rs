@@ -1,6 +1,6 @@
 //! `mrr_movement`: ChartMogul-style classification of a month's MRR change.
 
-use crate::error::{ChurnError, Result};
+use crate::error::{num, ChurnError, Result};
 
 const F: &str = "mrr_movement";
 
@@ -30,8 +30,8 @@ impl MrrMovement {
 fn mrr(arg: &'static str, v: Option<f64>) -> Result<f64> {
     match v {
         None => Ok(0.0),
-        Some(v) if !v.is_finite() => Err(ChurnError::new(F, arg, format!("{v} is not a finite number"))),
-        Some(v) if v < 0.0 => Err(ChurnError::new(F, arg, format!("{v} is negative"))),
+        Some(v) if !v.is_finite() => Err(ChurnError::new(F, arg, format!("{} is not a finite number", num(v)))),
+        Some(v) if v < 0.0 => Err(ChurnError::new(F, arg, format!("{} is negative", num(v)))),
         Some(v) => Ok(v),
     }
 }

@@ -69,11 +69,9 @@ proptest! {
         m in any_f64(), d in any_f64(), k in any_f64(), p in any_f64(),
         w in proptest::array::uniform3(any_f64()), t in proptest::array::uniform3(any_f64()),
     ) {
-        for params in [EngagementParams::new(w, t), Ok(EngagementParams::default())] {
-            if let Ok(params) = params {
-                if let Ok(s) = engagement_score(m, d, k, p, &params) {
-                    prop_assert!((0.0..=100.0).contains(&s), "score {s}");
-                }
+        for params in [EngagementParams::new(w, t), Ok(EngagementParams::default())].into_iter().flatten() {
+            if let Ok(s) = engagement_score(m, d, k, p, &params) {
+                prop_assert!((0.0..=100.0).contains(&s), "score {s}");
             }
         }
     }

@@ -77,6 +77,7 @@ impl WorkingHours {
 /// Hours inside Monday–Friday working hours between `start` and `end`
 /// (µs since 1970 UTC), counted on the local wall clock of the zone.
 /// `end` before `start` is an error. Public holidays are not excluded.
+/// Not rounded: an SLA check such as `<= 2` must see 2 h + 1 µs as late.
 pub fn business_hours_between(start: i64, end: i64, w: &WorkingHours) -> Result<f64> {
     if end < start {
         return Err(ChurnError::new(F, "end", "is before start".to_string()));

@@ -37,7 +37,7 @@ impl EngagementParams {
             non_negative(F, "weight_depth", weights[2])?,
         ];
         let sum = w[0] + w[1] + w[2];
-        if !(sum > 0.0) || !sum.is_finite() {
+        if sum <= 0.0 || !sum.is_finite() {
             return Err(ChurnError::new(F, "weights", format!("weights must sum to a positive finite number (got {} + {} + {} = {})", num(w[0]), num(w[1]), num(w[2]), num(sum))));
         }
         let target_ratio = positive(F, "target_active_ratio", targets[1])?;
@@ -56,9 +56,8 @@ impl EngagementParams {
 }
 
 /// The engagement score in [0, 100]:
-/// `100 × (w_t·min(1, minutes/day ÷ target) + w_f·min(1, active_days/period_days ÷ target ratio)
-///  + w_d·min(1, key_actions/day ÷ target))`, weights normalised to sum to 1,
-/// rounded to 9 decimal places.
+/// `100 × (w_t·min(1, minutes/day ÷ target) + w_f·min(1, active_days/period_days ÷ target ratio) + w_d·min(1, key_actions/day ÷ target))`,
+/// weights normalised to sum to 1, rounded to 9 decimal places.
 pub fn engagement_score(
     active_minutes: f64,
     active_days: f64,

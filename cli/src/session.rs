@@ -1,0 +1,117 @@
+//! The DataFusion session of every verb: UTC, the churnkit functions, and the
+//! files named on the command line registered as tables.
+
+use std::path::Path;
+
+use datafusion::execution::context::SessionConfig;
+use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
+
+use crate::error::{CliError, Result};
+
+/// A file to register as a table (`--table NAME=PATH`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableArg {
+    pub name: String,
+    pub path: String,
+}
+
+/// clap value parser of `NAME=PATH`: NAME is an SQL identifier (letters,
+/// digits, `_`, not starting with a digit), PATH is not empty.
+pub fn parse_table_arg(s: &str) -> std::result::Result<TableArg, String> {
+    let (name, path) = s.split_once('=').ok_or_else(|| format!("'{s}' is not NAME=PATH"))?;
+    let name = name.trim();
+    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Err(format!("'{name}' is not a valid table name (letters, digits and '_', not starting with a digit)"));
+    }
+    if path.is_empty() {
+        return Err(format!("no path given for table '{name}'"));
+    }
+    Ok(TableArg { name: name.to_string(), path: path.to_string() })
+}
+
+/// File formats recognised from a file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Parquet,
+    /// CSV with a header row.
+    Csv,
+    /// Newline-delimited JSON (one object per line).
+    NdJson,
+}
+
+impl FileFormat {
+    pub fn from_extension(ext: &str) -> Option<Self> {
+        match ext.to_ascii_lowercase().as_str() {
+            "parquet" => Some(FileFormat::Parquet),
+            "csv" => Some(FileFormat::Csv),
+            "json" | "ndjson" | "jsonl" => Some(FileFormat::NdJson),
+            _ => None,
+        }
+    }
+}
+
+/// A session in UTC with every churnkit function registered.
+pub fn new_context() -> SessionContext {
+    let mut config = SessionConfig::new().with_information_schema(true);
+    config.options_mut().execution.time_zone = Some("UTC".to_string());
+    let ctx = SessionContext::new_with_config(config);
+    datafusion_churnkit::register_all(&ctx);
+    ctx
+}
+
+/// Register `table.path` as `table.name`, reading it by its extension.
+pub async fn register_table(ctx: &SessionContext, table: &TableArg) -> Result<()> {
+    let TableArg { name, path } = table;
+    let p = Path::new(path);
+    if !p.exists() {
+        return Err(CliError::msg(format!("--table {name}: no such file or directory: {path}")));
+    }
+    let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let format = FileFormat::from_extension(ext).ok_or_else(|| {
+        CliError::msg(format!(
+            "--table {name}: cannot tell the format of '{path}' from its extension (expected .parquet, .csv, .json or .ndjson)"
+        ))
+    })?;
+    // DataFusion only reads files with the given extension: use the file's own
+    let dotted = format!(".{ext}");
+    match format {
+        FileFormat::Parquet => {
+            ctx.register_parquet(name.as_str(), path, ParquetReadOptions::default().file_extension(&dotted)).await?
+        }
+        FileFormat::Csv => {
+            ctx.register_csv(name.as_str(), path, CsvReadOptions::new().has_header(true).file_extension(&dotted)).await?
+        }
+        FileFormat::NdJson => {
+            ctx.register_json(name.as_str(), path, JsonReadOptions::default().file_extension(&dotted)).await?
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_args() {
+        assert_eq!(parse_table_arg("events=data/e.parquet").unwrap(), TableArg { name: "events".into(), path: "data/e.parquet".into() });
+        assert_eq!(parse_table_arg("a=b=c.csv").unwrap().path, "b=c.csv");
+        assert!(parse_table_arg("events").is_err());
+        assert!(parse_table_arg("=x.csv").is_err());
+        assert!(parse_table_arg("1abc=x.csv").is_err());
+        assert!(parse_table_arg("a.b=x.csv").is_err());
+        assert!(parse_table_arg("a=").is_err());
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(FileFormat::from_extension("PARQUET"), Some(FileFormat::Parquet));
+        assert_eq!(FileFormat::from_extension("csv"), Some(FileFormat::Csv));
+        assert_eq!(FileFormat::from_extension("ndjson"), Some(FileFormat::NdJson));
+        assert_eq!(FileFormat::from_extension("json"), Some(FileFormat::NdJson));
+        assert_eq!(FileFormat::from_extension("txt"), None);
+        assert_eq!(FileFormat::from_extension(""), None);
+    }
+}

@@ -1,0 +1,81 @@
+# Shared helpers of scripts/run.sh and scripts/test.sh: install what is
+# missing (and only that), idempotently, on a Debian machine where Rust and
+# the PostgreSQL 15 server may or may not be present. Sourced, not executed.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PG_CONFIG="${PG_CONFIG:-/usr/bin/pg_config}"
+PGRX_VERSION="0.18.0"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# apt-get update once per run, only when something must be installed.
+_apt_updated=0
+apt_install() {
+    if [ "$_apt_updated" = 0 ]; then
+        log "apt-get update"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        _apt_updated=1
+    fi
+    log "apt-get install $*"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_rust() {
+    if ! command -v cargo >/dev/null 2>&1; then
+        if [ -x "$HOME/.cargo/bin/cargo" ]; then
+            export PATH="$HOME/.cargo/bin:$PATH"
+        else
+            echo "cargo not found: install Rust (https://rustup.rs) first" >&2
+            exit 1
+        fi
+    fi
+}
+
+ensure_python() {
+    command -v python3 >/dev/null 2>&1 || apt_install python3
+}
+
+# Debian packages needed to build and test the Postgres extension.
+ensure_postgres_build_deps() {
+    local missing=()
+    [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
+    [ -x /usr/lib/postgresql/15/bin/psql ] || missing+=(postgresql-client-15)
+    [ -f /usr/include/postgresql/15/server/postgres.h ] || missing+=(postgresql-server-dev-15)
+    [ -x /usr/lib/postgresql/15/lib/pgxs/src/test/regress/pg_regress ] || missing+=(postgresql-server-dev-15)
+    command -v clang >/dev/null 2>&1 || missing+=(clang)
+    ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || missing+=(libclang-dev)
+    command -v sudo >/dev/null 2>&1 || missing+=(sudo)
+    command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
+    if [ ${#missing[@]} -gt 0 ]; then
+        # shellcheck disable=SC2207
+        missing=($(printf '%s\n' "${missing[@]}" | sort -u))
+        apt_install "${missing[@]}"
+    fi
+    id postgres >/dev/null 2>&1 || as_root useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+}
+
+ensure_cargo_pgrx() {
+    if ! cargo pgrx --version 2>/dev/null | grep -q "$PGRX_VERSION"; then
+        log "cargo install cargo-pgrx $PGRX_VERSION"
+        cargo install cargo-pgrx --version "$PGRX_VERSION" --locked
+    fi
+    local cfg="${PGRX_HOME:-$HOME/.pgrx}/config.toml"
+    if ! grep -q '^pg15 *= *"'"$PG_CONFIG"'"' "$cfg" 2>/dev/null; then
+        log "cargo pgrx init --pg15 $PG_CONFIG"
+        cargo pgrx init --pg15 "$PG_CONFIG"
+    fi
+}
+
+# Build the extension and install it into the Debian PostgreSQL 15.
+install_extension() {
+    log "cargo pgrx install (PostgreSQL 15)"
+    local sudo=()
+    [ "$(id -u)" = 0 ] || sudo=(--sudo)
+    (cd "$ROOT" && cargo pgrx install -p churnkit "${sudo[@]}" --pg-config "$PG_CONFIG")
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The README "test" command (also what CI runs, through .ci/run): install what
+# is missing, then run every test of churnkit:
+#   1. cargo tests: core unit + property tests, DataFusion SQL tests, CLI tests
+#   2. build and install the Postgres extension (cargo pgrx install)
+#   3. pg_tests/: SQL regression tests (pg_regress) against a real PG 15 server
+#   4. tests/parity: the same generated arguments through Postgres and DataFusion
+#   5. tests/docs: every example of docs/*.md, in both engines
+# Every suite runs even if an earlier one failed; the exit status is non-zero
+# when any failed. Idempotent: nothing is installed twice.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+start=$(date +%s)
+ensure_rust
+ensure_python
+ensure_postgres_build_deps
+ensure_cargo_pgrx
+
+passed=0
+failed=0
+failed_names=()
+suite() {
+    local name="$1"; shift
+    local t0=$(date +%s)
+    log "$name"
+    if "$@"; then
+        passed=$((passed + 1))
+        log "$name: ok ($(( $(date +%s) - t0 ))s)"
+    else
+        failed=$((failed + 1))
+        failed_names+=("$name")
+        log "$name: FAILED ($(( $(date +%s) - t0 ))s)"
+    fi
+}
+
+suite "cargo test (core, DataFusion UDFs, CLI)" cargo test --no-fail-fast
+suite "install the extension" install_extension
+suite "pg_regress (pg_tests/)" bash pg_tests/run.sh
+
+# One live server for the cross-engine suites.
+CLUSTER_ENV="$(bash pg_tests/cluster.sh start)"
+eval "$CLUSTER_ENV"
+trap 'bash "$ROOT/pg_tests/cluster.sh" stop >/dev/null 2>&1 || true' EXIT
+export CHURNKIT_BIN="$ROOT/target/debug/churnkit"
+suite "parity: Postgres vs DataFusion" python3 tests/parity/run_parity.py
+suite "docs examples in both engines" python3 tests/docs/check_docs.py
+
+log "total $(( $(date +%s) - start ))s"
+[ "$failed" = 0 ] || printf 'failed suite: %s\n' "${failed_names[@]}"
+echo "suites: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,106 @@
+"""Run SQL in both engines and compare results.
+
+Postgres: psql against the server described by the usual PG* environment
+variables (pg_tests/cluster.sh exports them), with `search_path` set to
+`churnkit, public` so the same unqualified SQL text runs in both engines, and
+TimeZone UTC. DataFusion: the `churnkit sql` binary (CHURNKIT_BIN, default
+target/debug/churnkit) with every churnkit function registered.
+"""
+
+import csv
+import io
+import math
+import os
+import re
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CHURNKIT_BIN = os.environ.get("CHURNKIT_BIN", os.path.join(ROOT, "target", "debug", "churnkit"))
+PSQL = os.environ.get("PSQL", "/usr/lib/postgresql/15/bin/psql")
+
+PG_PRELUDE = "SET search_path = churnkit, public; SET TimeZone = 'UTC'; SET extra_float_digits = 1;"
+
+
+class EngineError(Exception):
+    def __init__(self, engine, message, sqlstate=None):
+        super().__init__(f"{engine}: {message}")
+        self.engine = engine
+        self.message = message
+        self.sqlstate = sqlstate
+
+
+def _rows(text):
+    rows = list(csv.reader(io.StringIO(text)))
+    return (rows[0], rows[1:]) if rows else ([], [])
+
+
+def run_pg(sql, setup=""):
+    """Run SQL (may hold several statements); return (header, rows) of the last one as strings
+    (NULL = None). Raises EngineError with the SQLSTATE on an error."""
+    script = "\\set ON_ERROR_STOP 1\n\\set VERBOSITY verbose\n\\pset null '<NULL>'\n" + PG_PRELUDE + "\n" + setup + "\n\\pset format csv\n" + sql + "\n"
+    p = subprocess.run([PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1"], input=script, capture_output=True, text=True)
+    if p.returncode != 0:
+        m = re.search(r"ERROR:\s+([0-9A-Z]{5}):\s+(.*)", p.stderr)
+        if m:
+            raise EngineError("postgres", m.group(2).strip(), m.group(1))
+        raise EngineError("postgres", p.stderr.strip())
+    # only the last statement may return rows: SET and DDL print nothing with -q
+    header, rows = _rows(p.stdout)
+    return header, [[None if c == "<NULL>" else c for c in r] for r in rows]
+
+
+def run_df(sql, tables=None):
+    """Run SQL with `churnkit sql --format csv`; return (header, rows) with NULL = None.
+    Raises EngineError on an error (message without the DataFusion prefix)."""
+    args = [CHURNKIT_BIN, "sql", "--format", "csv"]
+    for name, path in (tables or {}).items():
+        args += ["--table", f"{name}={path}"]
+    args.append(sql)
+    p = subprocess.run(args, capture_output=True, text=True)
+    if p.returncode != 0:
+        err = p.stderr.strip().splitlines()
+        line = next((l for l in err if l.startswith("churnkit: error:")), err[-1] if err else "")
+        msg = line.removeprefix("churnkit: error:").strip()
+        msg = re.sub(r"^(Execution error|Error during planning|Optimizer rule '.*?' failed\ncaused by\n): ", "", msg)
+        raise EngineError("datafusion", msg)
+    header, rows = _rows(p.stdout)
+    # the CSV writer cannot tell NULL from ''; churnkit never returns '' so treat it as NULL
+    return header, [[None if c == "" else c for c in r] for r in rows]
+
+
+def _num(s):
+    try:
+        v = float(s)
+    except (TypeError, ValueError):
+        return None
+    return v
+
+
+def same_value(a, b, tol=1e-9):
+    if a is None or b is None:
+        return a is None and b is None
+    if a == b:
+        return True
+    if a.lower() in ("t", "true") and b.lower() in ("t", "true"):
+        return True
+    if a.lower() in ("f", "false") and b.lower() in ("f", "false"):
+        return True
+    x, y = _num(a), _num(b)
+    if x is None or y is None:
+        return False
+    if math.isnan(x) or math.isnan(y):
+        return math.isnan(x) and math.isnan(y)
+    return abs(x - y) <= tol * max(1.0, abs(x), abs(y))
+
+
+def diff_results(left, right, names=("left", "right"), tol=1e-9, limit=10):
+    """Compare two row lists cell by cell; return a list of difference descriptions."""
+    out = []
+    if len(left) != len(right):
+        out.append(f"row count: {names[0]} {len(left)} vs {names[1]} {len(right)}")
+    for i, (l, r) in enumerate(zip(left, right)):
+        if len(l) != len(r) or not all(same_value(a, b, tol) for a, b in zip(l, r)):
+            out.append(f"row {i}: {names[0]} {l} vs {names[1]} {r}")
+            if len(out) >= limit:
+                break
+    return out

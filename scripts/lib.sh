@@ -5,7 +5,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PG_CONFIG="${PG_CONFIG:-/usr/bin/pg_config}"
+# the PostgreSQL 15 server-dev pg_config (not /usr/bin/pg_config, which picks
+# the newest server-dev installed, whatever its version)
+PG_CONFIG="${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}"
 PGRX_VERSION="0.18.0"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

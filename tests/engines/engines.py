@@ -8,6 +8,7 @@ target/debug/churnkit) with every churnkit function registered.
 """
 
 import csv
+import datetime
 import io
 import math
 import os
@@ -76,11 +77,46 @@ def _num(s):
     return v
 
 
+def _array(s):
+    """'{1,2,NULL}' (Postgres) or '[1, 2, ]' (DataFusion CSV) as a list of strings (NULL = None)."""
+    if len(s) >= 2 and s[0] + s[-1] in ("{}", "[]"):
+        inner = s[1:-1].strip()
+        if not inner:
+            return []
+        return [None if x.strip() in ("", "NULL", "null") else x.strip() for x in inner.split(",")]
+    return None
+
+
+_TS = re.compile(r"^(-?\d{4,6}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}(?::?\d{2})?)?$")
+
+
+def _timestamp(s):
+    """Postgres '2024-06-03 10:00:00+00' and DataFusion '2024-06-03T10:00:00Z' as one UTC datetime."""
+    m = _TS.match(s)
+    if not m:
+        return None
+    zone = m.group(3) or "+00:00"
+    if zone == "Z":
+        zone = "+00:00"
+    elif len(zone) == 3:
+        zone += ":00"
+    try:
+        return datetime.datetime.fromisoformat(f"{m.group(1)}T{m.group(2)}{zone}").astimezone(datetime.timezone.utc)
+    except ValueError:
+        return None
+
+
 def same_value(a, b, tol=1e-9):
     if a is None or b is None:
         return a is None and b is None
     if a == b:
         return True
+    ta, tb = _timestamp(a), _timestamp(b)
+    if ta is not None and tb is not None:
+        return ta == tb
+    la, lb = _array(a), _array(b)
+    if la is not None and lb is not None:
+        return len(la) == len(lb) and all(same_value(x, y, tol) for x, y in zip(la, lb))
     if a.lower() in ("t", "true") and b.lower() in ("t", "true"):
         return True
     if a.lower() in ("f", "false") and b.lower() in ("f", "false"):

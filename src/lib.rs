@@ -5,9 +5,14 @@
 //! [`churnkit_core::ChurnError`] as SQLSTATE 22023 with its `Display` text
 //! (see [`error`]). All objects are created in schema `churnkit`
 //! (`schema = churnkit` in churnkit.control).
+//!
+//! * [`scalar`]: the scalar functions of DESIGN.md §3.1;
+//! * [`agg`]: the aggregates of §3.2, their summary types and accessors.
 
 ::pgrx::pg_module_magic!(name, version);
 
+mod agg;
+mod array;
 mod cache;
 mod error;
 mod scalar;

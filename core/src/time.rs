@@ -81,6 +81,17 @@ pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// An SQL interval (months, days, µs — Postgres' and Arrow's
+/// MonthDayNano layout) as a fixed number of µs: days count as 24 hours, and
+/// months are refused because they have no fixed length.
+pub fn interval_to_micros(function: &'static str, argument: &'static str, months: i64, days: i64, micros: i64) -> Result<i64> {
+    if months != 0 {
+        return Err(ChurnError::new(function, argument, "months are not a fixed length".to_string()));
+    }
+    let total = days as i128 * MICROS_PER_DAY as i128 + micros as i128;
+    i64::try_from(total).map_err(|_| ChurnError::new(function, argument, "out of range".to_string()))
+}
+
 /// A calendar granularity for cohorts and activity periods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Granularity {
@@ -127,8 +138,10 @@ impl Granularity {
         }
     }
 
-    /// Index of the calendar period containing the (wall-clock) timestamp,
-    /// counted from the period containing 1970-01-01. Consecutive periods have
+    /// Index of the calendar period containing the (wall-clock) timestamp:
+    /// days and ISO weeks count from the period containing 1970-01-01,
+    /// months, quarters and years from year 0 (`year * 12 + month0` ...).
+    /// These indices are part of the stored format of `activity`. Consecutive periods have
     /// consecutive indices, so the difference of two indices is the number of
     /// period boundaries between them.
     pub fn period_index(self, ts: i64) -> i64 {

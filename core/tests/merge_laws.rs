@@ -69,7 +69,7 @@ proptest! {
             let all = fold(events);
             let mut merged = ActivityState::new();
             for part in split(events, &cuts, seed) {
-                merged.merge(&fold(&part)).unwrap();
+                merged.merge(&ActivityState::decode(&fold(&part).encode()).unwrap()).unwrap();
             }
             prop_assert_eq!(&merged, &all);
             let a = all.activity.unwrap();
@@ -137,5 +137,31 @@ proptest! {
             merged.merge(&FunnelState::decode(&fold(&part).encode()).unwrap()).unwrap();
         }
         prop_assert_eq!(merged.finish(), all.finish());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    /// The set behind active days and periods, dense or sparse (outliers
+    /// anywhere in i64): the same elements as a BTreeSet, whatever the splits.
+    #[test]
+    fn period_set_is_a_set(items in proptest::collection::vec(prop_oneof![8 => -5000i64..5000, 1 => any::<i64>(), 1 => -200_000i64..200_000], 0..300),
+                           cuts in proptest::collection::vec(any::<usize>(), 0..5), seed in any::<u64>()) {
+        let expected: std::collections::BTreeSet<i64> = items.iter().copied().collect();
+        let fold = |xs: &[i64]| { let mut s = PeriodSet::new(); for &x in xs { s.insert(x); } s };
+        let mut merged = PeriodSet::new();
+        for part in split(&items, &cuts, seed) {
+            merged.merge(&fold(&part));
+        }
+        for s in [fold(&items), merged] {
+            prop_assert_eq!(s.len(), expected.len());
+            prop_assert!(s.iter().eq(expected.iter().copied()));
+            prop_assert_eq!(s.last(), expected.iter().next_back().copied());
+            for x in items.iter().take(20) {
+                prop_assert!(s.contains(*x));
+                prop_assert!(s.contains(x.wrapping_add(1)) == expected.contains(&x.wrapping_add(1)));
+            }
+        }
     }
 }

@@ -55,10 +55,13 @@ FROM (VALUES
     (7,  $$churnkit.health_score('{50,50}', '{1e300,1e300}')$$),
     (8,  $$churnkit.health_score('{-0}', '{1}')$$),
     (9,  $$churnkit.health_score('{NULL}', '{-0}')$$),
-    -- multi-dimensional arrays and other lower bounds are read in storage order
+    -- a multi-dimensional array is an error naming the argument; other
+    -- lower bounds than 1 are read in order
     (10, $$churnkit.health_score('{{80,70},{NULL,60}}', '{{1,1},{5,1}}')$$),
     (11, $$churnkit.health_score('{{80,60}}', '{1,3}')$$),
     (12, $$churnkit.health_score('[0:1]={80,60}', '{1,3}')$$),
+    (14, $$churnkit.health_score('{80,60}', '{{1,3}}')$$),
+    (15, $$churnkit.health_score('[5:6]={80,60}', '[-1:0]={1,3}')$$),
     (13, $$churnkit.health_score(array_fill(50::float8, ARRAY[100000]), array_fill(1::float8, ARRAY[100000]))$$)
 ) AS t(n, call)
 ORDER BY n;

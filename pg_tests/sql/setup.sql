@@ -12,12 +12,33 @@ SELECT e.extname, n.nspname AS schema, e.extrelocatable
 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
 WHERE e.extname = 'churnkit';
 
--- every function, with argument names, types and defaults
+-- every function and aggregate, with argument names, types and defaults
 \df churnkit.*
 
--- volatility (i immutable, s stable), strictness, parallel safety (s safe)
+-- the summary types: variable-length, stored extended (compressible,
+-- out-of-line when large), with text and binary input/output
+SELECT t.typname, t.typlen, t.typstorage, t.typinput, t.typoutput, t.typreceive, t.typsend,
+       obj_description(t.oid, 'pg_type') AS comment
+FROM pg_type t
+WHERE t.typnamespace = 'churnkit'::regnamespace AND t.typtype = 'b' AND t.typelem = 0
+ORDER BY t.typname;
+
+-- the aggregates: internal state with combine, serialise and deserialise
+-- functions (partial and parallel aggregation, Citus push-down), parallel safe
+\x on
+SELECT a.aggfnoid::regprocedure AS aggregate, a.aggtransfn, a.aggfinalfn, a.aggcombinefn,
+       a.aggserialfn, a.aggdeserialfn, a.aggtranstype::regtype, a.aggtransspace,
+       a.aggfinalmodify, p.proparallel AS parallel, p.prorettype::regtype AS result
+FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+WHERE p.pronamespace = 'churnkit'::regnamespace
+ORDER BY p.proname, p.pronargs, p.oid::regprocedure::text;
+\x off
+
+-- kind (f function, a aggregate), volatility (i immutable, s stable),
+-- strictness, parallel safety (s safe)
 \x on
 SELECT p.proname AS name,
+       p.prokind AS kind,
        pg_get_function_arguments(p.oid) AS arguments,
        pg_get_function_result(p.oid) AS result,
        p.provolatile AS volatile,
@@ -26,10 +47,10 @@ SELECT p.proname AS name,
        p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c') AS is_c
 FROM pg_proc p
 WHERE p.pronamespace = 'churnkit'::regnamespace
-ORDER BY p.proname, p.pronargs;
+ORDER BY p.proname, p.pronargs, p.oid::regprocedure::text;
 \x off
 
--- every function belongs to the extension (dropped with it)
+-- every function, aggregate and type belongs to the extension (dropped with it)
 SELECT count(*) AS functions,
        count(*) FILTER (WHERE EXISTS (
            SELECT 1 FROM pg_depend d
@@ -38,6 +59,13 @@ SELECT count(*) AS functions,
              AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'churnkit'))) AS members
 FROM pg_proc p
 WHERE p.pronamespace = 'churnkit'::regnamespace;
+SELECT count(*) AS types,
+       count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM pg_depend d
+           WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid
+             AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e')) AS members
+FROM pg_type t
+WHERE t.typnamespace = 'churnkit'::regnamespace AND t.typtype = 'b' AND t.typelem = 0;
 
 -- the reference value of the design (DESIGN.md §3.1, issue #2)
 SELECT churnkit.engagement_score(600, 15, 30, 30);
@@ -53,6 +81,18 @@ DECLARE
 BEGIN
     EXECUTE q INTO r;
     RETURN coalesce(r, 'NULL');
+EXCEPTION WHEN OTHERS THEN
+    RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
+END
+$$;
+
+-- The same for a statement that returns no value (COPY, DO, DDL): 'OK', or
+-- 'ERROR <SQLSTATE>: <message>'.
+CREATE FUNCTION regress.run(q text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE q;
+    RETURN 'OK';
 EXCEPTION WHEN OTHERS THEN
     RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
 END

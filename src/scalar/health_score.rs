@@ -1,8 +1,11 @@
 //! `churnkit.health_score(scores float8[], weights float8[])`.
 
-use crate::error::check;
+use crate::array::ArrayArg;
+use crate::error::{check, raise};
 use pgrx::prelude::*;
 use std::cell::RefCell;
+
+const F: &str = "health_score";
 
 /// The elements of `scores` and `weights`.
 type Elements = (Vec<Option<f64>>, Vec<Option<f64>>);
@@ -13,10 +16,13 @@ thread_local! {
 }
 
 /// Weighted mean of the present scores. NULL elements of `scores` are missing
-/// measures; every other rule is core's. Multi-dimensional arrays are read
-/// in storage order (flattened), as Postgres array functions do.
+/// measures; every other rule is core's. A multi-dimensional array is an
+/// error (naming the argument); other lower bounds than 1 are accepted.
 #[pg_extern(immutable, strict, parallel_safe)]
-fn health_score(scores: Array<'_, f64>, weights: Array<'_, f64>) -> Option<f64> {
+fn health_score(scores: ArrayArg<'_, f64>, weights: ArrayArg<'_, f64>) -> Option<f64> {
+    if let Err(e) = scores.one_dimensional(F, "scores").and_then(|_| weights.one_dimensional(F, "weights")) {
+        raise(&e);
+    }
     let result = BUF.with(|buf| match buf.try_borrow_mut() {
         Ok(mut buf) => {
             let (s, w) = &mut *buf;

@@ -98,6 +98,41 @@ impl ActivityState {
     }
 }
 
+impl ActivityState {
+    /// The transition state's bytes: format version, then 0 (no row yet) or
+    /// 1 followed by the activity (granularity, periods).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        match &self.activity {
+            None => w.u8(0),
+            Some(a) => {
+                w.u8(1);
+                a.encode_into(&mut w);
+            }
+        }
+        w.finish()
+    }
+
+    pub fn decode(buf: &[u8]) -> Result<Self> {
+        const T: &str = "activity_agg state";
+        let mut r = Reader::new(T, buf)?;
+        let activity = match r.u8()? {
+            0 => None,
+            1 => {
+                let g = granularity_from_code(r.u8()?).ok_or_else(|| super::codec::corrupt(T, "bad granularity"))?;
+                let periods = PeriodSet::decode(&mut r)?;
+                if periods.is_empty() {
+                    return Err(super::codec::corrupt(T, "no active period"));
+                }
+                Some(Activity { granularity: g, periods })
+            }
+            _ => return Err(super::codec::corrupt(T, "bad flag")),
+        };
+        r.end()?;
+        Ok(ActivityState { activity })
+    }
+}
+
 fn mixed(a: Granularity, b: Granularity) -> ChurnError {
     ChurnError::new(F, "granularity", format!("must be the same for every row of a group (got '{}' and '{}')", a.name(), b.name()))
 }

@@ -1,109 +1,204 @@
-//! A set of period indices (days, weeks, months ...), kept as a sorted vector.
+//! A set of period indices (days, weeks, months ...).
 //!
-//! Inserting in time order (the usual case: events arrive roughly sorted) is
-//! an O(1) push; out-of-order inserts are a binary search. Merging two sets
-//! is a linear merge. No allocation happens per row except when the set
-//! grows.
+//! Dense sets — the usual case: a customer's active days within a few years —
+//! are a bitmap over a window of periods, so an insert is a shift and an OR
+//! whatever the order in which events arrive. A set whose span would exceed
+//! [`MAX_BITMAP_PERIODS`] (outlier timestamps decades apart) switches to a
+//! sorted vector. No allocation happens per row except when the set grows.
+//! The representation is internal: equality, iteration and the binary
+//! encoding only see the set's elements.
 
 use super::codec::{Reader, Writer};
 use crate::error::Result;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Widest span kept as a bitmap: 2^16 periods (~180 years of days) = 8 KiB.
+pub const MAX_BITMAP_PERIODS: i64 = 1 << 16;
+
+#[derive(Debug, Clone)]
+enum Repr {
+    /// Bit `i` of word `w` set = period `base + 64 * w + i` is in the set.
+    /// `base` is a multiple of 64.
+    Bits { base: i64, words: Vec<u64> },
+    Sorted(Vec<i64>),
+}
+
+#[derive(Debug, Clone)]
 pub struct PeriodSet {
-    items: Vec<i64>,
+    repr: Repr,
+    len: usize,
+}
+
+impl Default for PeriodSet {
+    fn default() -> Self {
+        PeriodSet { repr: Repr::Bits { base: 0, words: Vec::new() }, len: 0 }
+    }
+}
+
+impl PartialEq for PeriodSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for PeriodSet {}
+
+#[inline]
+fn word_base(p: i64) -> i64 {
+    p.div_euclid(64) * 64
 }
 
 impl PeriodSet {
     pub fn new() -> Self {
-        PeriodSet { items: Vec::new() }
+        Self::default()
     }
 
     #[inline]
     pub fn insert(&mut self, p: i64) {
-        match self.items.last() {
-            None => self.items.push(p),
-            Some(&last) if p > last => self.items.push(p),
-            Some(&last) if p == last => {}
-            _ => {
-                if let Err(pos) = self.items.binary_search(&p) {
-                    self.items.insert(pos, p);
+        if let Repr::Bits { base, words } = &mut self.repr {
+            if !words.is_empty() {
+                let off = p.wrapping_sub(*base);
+                if p >= *base && (0..(words.len() as i64) * 64).contains(&off) {
+                    let (w, b) = ((off >> 6) as usize, off & 63);
+                    let mask = 1u64 << b;
+                    if words[w] & mask == 0 {
+                        words[w] |= mask;
+                        self.len += 1;
+                    }
+                    return;
                 }
             }
+        }
+        self.insert_slow(p);
+    }
+
+    #[cold]
+    fn insert_slow(&mut self, p: i64) {
+        match &mut self.repr {
+            Repr::Bits { base, words } => {
+                if words.is_empty() {
+                    *base = word_base(p);
+                    words.push(0);
+                } else {
+                    let lo = (*base as i128).min(word_base(p) as i128);
+                    let hi = (*base as i128 + words.len() as i128 * 64).max(word_base(p) as i128 + 64);
+                    if hi - lo > MAX_BITMAP_PERIODS as i128 {
+                        let mut items: Vec<i64> = self.iter().collect();
+                        items.push(p);
+                        items.sort_unstable();
+                        items.dedup();
+                        self.len = items.len();
+                        self.repr = Repr::Sorted(items);
+                        return;
+                    }
+                    if lo < *base as i128 {
+                        let extra = ((*base as i128 - lo) / 64) as usize;
+                        words.splice(0..0, std::iter::repeat_n(0, extra));
+                        *base = lo as i64;
+                    }
+                    let need = ((hi - *base as i128) / 64) as usize;
+                    if words.len() < need {
+                        words.resize(need, 0);
+                    }
+                }
+                self.insert(p);
+            }
+            Repr::Sorted(items) => match items.last() {
+                Some(&last) if p > last => {
+                    items.push(p);
+                    self.len += 1;
+                }
+                _ => {
+                    if let Err(pos) = items.binary_search(&p) {
+                        items.insert(pos, p);
+                        self.len += 1;
+                    }
+                }
+            },
         }
     }
 
     pub fn merge(&mut self, other: &PeriodSet) {
-        if other.items.is_empty() {
+        if other.len == 0 {
             return;
         }
-        if self.items.is_empty() {
-            self.items.extend_from_slice(&other.items);
-            return;
-        }
-        if other.items[0] > *self.items.last().unwrap() {
-            self.items.extend_from_slice(&other.items);
-            return;
-        }
-        let mut out = Vec::with_capacity(self.items.len() + other.items.len());
-        let (a, b) = (&self.items, &other.items);
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => {
-                    out.push(a[i]);
-                    i += 1
+        if let (Repr::Bits { base, words }, Repr::Bits { base: ob, words: ow }) = (&mut self.repr, &other.repr) {
+            if !words.is_empty() && *ob >= *base && *ob as i128 + ow.len() as i128 * 64 <= *base as i128 + words.len() as i128 * 64 {
+                let shift = ((ob - *base) / 64) as usize;
+                let mut len = self.len;
+                for (i, &w) in ow.iter().enumerate() {
+                    let mine = &mut words[shift + i];
+                    len += (w & !*mine).count_ones() as usize;
+                    *mine |= w;
                 }
-                std::cmp::Ordering::Greater => {
-                    out.push(b[j]);
-                    j += 1
-                }
-                std::cmp::Ordering::Equal => {
-                    out.push(a[i]);
-                    i += 1;
-                    j += 1
-                }
+                self.len = len;
+                return;
             }
         }
-        out.extend_from_slice(&a[i..]);
-        out.extend_from_slice(&b[j..]);
-        self.items = out;
+        // general case: grow to cover the other's extremes, then insert
+        if let (Some(f), Some(l)) = (other.first(), other.last()) {
+            self.insert(f);
+            self.insert(l);
+        }
+        for p in other.iter() {
+            self.insert(p);
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.len == 0
     }
 
     pub fn contains(&self, p: i64) -> bool {
-        self.items.binary_search(&p).is_ok()
+        match &self.repr {
+            Repr::Bits { base, words } => {
+                if p < *base {
+                    return false;
+                }
+                let off = p.wrapping_sub(*base);
+                (0..words.len() as i64 * 64).contains(&off) && words[(off >> 6) as usize] & (1u64 << (off & 63)) != 0
+            }
+            Repr::Sorted(items) => items.binary_search(&p).is_ok(),
+        }
     }
 
     pub fn first(&self) -> Option<i64> {
-        self.items.first().copied()
+        self.iter().next()
     }
 
     pub fn last(&self) -> Option<i64> {
-        self.items.last().copied()
+        match &self.repr {
+            Repr::Bits { base, words } => words
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(_, &w)| w != 0)
+                .map(|(i, &w)| base + i as i64 * 64 + 63 - w.leading_zeros() as i64),
+            Repr::Sorted(items) => items.last().copied(),
+        }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = i64> + '_ {
-        self.items.iter().copied()
+    /// Elements in increasing order.
+    pub fn iter(&self) -> Iter<'_> {
+        match &self.repr {
+            Repr::Bits { base, words } => Iter::Bits { base: *base, words, w: 0, cur: words.first().copied().unwrap_or(0) },
+            Repr::Sorted(items) => Iter::Sorted(items.iter()),
+        }
     }
 
     /// Largest element strictly below `p`.
     pub fn before(&self, p: i64) -> Option<i64> {
-        let pos = self.items.partition_point(|&x| x < p);
-        if pos == 0 { None } else { Some(self.items[pos - 1]) }
+        self.iter().take_while(|&x| x < p).last()
     }
 
     /// Delta-encoded: count, first, then gaps (all varints).
     pub fn encode(&self, w: &mut Writer) {
-        w.u64(self.items.len() as u64);
+        w.u64(self.len as u64);
         let mut prev = 0i64;
-        for (i, &x) in self.items.iter().enumerate() {
+        for (i, x) in self.iter().enumerate() {
             if i == 0 {
                 w.i64(x);
             } else {
@@ -115,27 +210,62 @@ impl PeriodSet {
 
     pub fn decode(r: &mut Reader) -> Result<Self> {
         let n = r.len(1)?;
-        let mut items = Vec::with_capacity(n);
+        let mut s = PeriodSet::new();
         let mut prev = 0i64;
         for i in 0..n {
             let x = if i == 0 {
                 r.i64()?
             } else {
                 let gap = r.u64()?;
-                let x = prev.wrapping_add(gap as i64);
-                if gap == 0 || x <= prev {
+                let x = prev as i128 + gap as i128;
+                if gap == 0 || x > i64::MAX as i128 {
                     return Err(super::codec::corrupt("period set", "not strictly increasing"));
                 }
-                x
+                x as i64
             };
-            items.push(x);
+            s.insert(x);
             prev = x;
         }
-        Ok(PeriodSet { items })
+        Ok(s)
     }
 
     pub fn from_sorted(items: Vec<i64>) -> Option<Self> {
-        if items.windows(2).all(|w| w[0] < w[1]) { Some(PeriodSet { items }) } else { None }
+        if !items.windows(2).all(|w| w[0] < w[1]) {
+            return None;
+        }
+        let mut s = PeriodSet::new();
+        for x in items {
+            s.insert(x);
+        }
+        Some(s)
+    }
+}
+
+pub enum Iter<'a> {
+    Bits { base: i64, words: &'a [u64], w: usize, cur: u64 },
+    Sorted(std::slice::Iter<'a, i64>),
+}
+
+impl Iterator for Iter<'_> {
+    type Item = i64;
+
+    #[inline]
+    fn next(&mut self) -> Option<i64> {
+        match self {
+            Iter::Bits { base, words, w, cur } => loop {
+                if *cur != 0 {
+                    let b = cur.trailing_zeros() as i64;
+                    *cur &= *cur - 1;
+                    return Some(*base + *w as i64 * 64 + b);
+                }
+                *w += 1;
+                if *w >= words.len() {
+                    return None;
+                }
+                *cur = words[*w];
+            },
+            Iter::Sorted(it) => it.next().copied(),
+        }
     }
 }
 
@@ -143,32 +273,74 @@ impl PeriodSet {
 mod tests {
     use super::*;
 
+    fn round_trip(a: &PeriodSet) {
+        let mut w = Writer::new();
+        a.encode(&mut w);
+        let buf = w.finish();
+        let mut r = Reader::new("t", &buf).unwrap();
+        assert_eq!(&PeriodSet::decode(&mut r).unwrap(), a);
+    }
+
     #[test]
     fn insert_merge_encode() {
         let mut a = PeriodSet::new();
-        for x in [5, 3, 9, 3, 5, 10, -4] {
+        for x in [5, 3, 9, 3, 5, 10, -4, 200, -130] {
             a.insert(x);
         }
-        assert_eq!(a.iter().collect::<Vec<_>>(), vec![-4, 3, 5, 9, 10]);
+        assert_eq!(a.iter().collect::<Vec<_>>(), vec![-130, -4, 3, 5, 9, 10, 200]);
+        assert_eq!(a.len(), 7);
+        assert_eq!((a.first(), a.last()), (Some(-130), Some(200)));
         let mut b = PeriodSet::new();
         for x in [1, 3, 11] {
             b.insert(x);
         }
         a.merge(&b);
-        assert_eq!(a.iter().collect::<Vec<_>>(), vec![-4, 1, 3, 5, 9, 10, 11]);
+        assert_eq!(a.iter().collect::<Vec<_>>(), vec![-130, -4, 1, 3, 5, 9, 10, 11, 200]);
+        assert_eq!(a.len(), 9);
         assert_eq!(a.before(5), Some(3));
-        assert_eq!(a.before(-4), None);
-        let mut w = Writer::new();
-        a.encode(&mut w);
-        let buf = w.finish();
-        let mut r = Reader::new("t", &buf).unwrap();
-        assert_eq!(PeriodSet::decode(&mut r).unwrap(), a);
+        assert_eq!(a.before(-130), None);
+        assert!(a.contains(200) && !a.contains(201) && !a.contains(-1000));
+        round_trip(&a);
+    }
+
+    #[test]
+    fn sparse_sets_switch_to_sorted() {
         let mut e = PeriodSet::new();
-        e.insert(i64::MIN);
         e.insert(i64::MAX);
-        let mut w = Writer::new();
-        e.encode(&mut w);
-        let buf = w.finish();
-        assert_eq!(PeriodSet::decode(&mut Reader::new("t", &buf).unwrap()).unwrap(), e);
+        e.insert(i64::MIN);
+        e.insert(0);
+        e.insert(0);
+        assert_eq!(e.iter().collect::<Vec<_>>(), vec![i64::MIN, 0, i64::MAX]);
+        assert_eq!(e.len(), 3);
+        round_trip(&e);
+        let mut dense = PeriodSet::new();
+        dense.insert(1);
+        dense.merge(&e);
+        assert_eq!(dense.iter().collect::<Vec<_>>(), vec![i64::MIN, 0, 1, i64::MAX]);
+        let mut far = PeriodSet::new();
+        far.insert(0);
+        far.insert(MAX_BITMAP_PERIODS * 2);
+        assert_eq!(far.len(), 2);
+        assert_eq!(far.last(), Some(MAX_BITMAP_PERIODS * 2));
+    }
+
+    #[test]
+    fn matches_a_btreeset() {
+        let mut x: u64 = 12345;
+        let mut s = PeriodSet::new();
+        let mut t = std::collections::BTreeSet::new();
+        for i in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let p = if i % 1000 == 999 { (x % 1_000_000) as i64 - 500_000 } else { (x % 3000) as i64 - 1500 };
+            s.insert(p);
+            t.insert(p);
+            if i % 997 == 0 {
+                assert_eq!(s.len(), t.len());
+            }
+        }
+        assert!(s.iter().eq(t.iter().copied()));
+        assert_eq!(s.len(), t.len());
     }
 }

@@ -202,7 +202,7 @@ impl Activity {
         let gs = field(T, &o, "granularity")?.as_str().ok_or_else(|| bad(T, "field \"granularity\" must be a string"))?;
         let g = Granularity::parse(T, "input", gs)?;
         let periods = dates(T, &o, "periods", |day| {
-            let p = g.period_index(day * MICROS_PER_DAY);
+            let p = g.period_index(day.checked_mul(MICROS_PER_DAY)?);
             (g.period_start_day(p) == day).then_some(p)
         })?;
         if periods.is_empty() {
@@ -276,6 +276,8 @@ mod tests {
         assert_eq!(Activity::from_text(&a.to_text()).unwrap(), a);
         assert!(Activity::from_text(r#"{"granularity":"month","periods":["2023-11-02"],"version":1}"#).is_err());
         assert!(Activity::from_text(r#"{"granularity":"month","periods":[],"version":1}"#).is_err());
+        // a date whose timestamp does not fit in i64 µs is an error, not an overflow
+        assert!(Activity::from_text(r#"{"granularity":"year","periods":["+999999-01-01"],"version":1}"#).is_err());
         let mut s = SurvivalSummary::new();
         s.update(30.0, Some(true)).unwrap();
         s.update(0.5, Some(false)).unwrap();

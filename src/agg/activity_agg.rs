@@ -1,0 +1,134 @@
+//! `churnkit.activity_agg(occurred_at, granularity)` → `activity`, and its
+//! accessors `cohort_start`, `is_active`, `lifecycle_state`.
+
+use super::types::activity;
+use super::v1;
+use super::{combine, deserialize, serialize, state_mut, state_or_new, to_pg_timestamptz, AggState, TextMemo};
+use crate::error::check;
+use crate::scalar::to_core_ts;
+use churnkit_core::agg::ActivityState;
+use churnkit_core::time::Granularity;
+use churnkit_core::{ChurnError, Result};
+use pgrx::prelude::*;
+use pgrx::Internal;
+
+const F: &str = "activity_agg";
+
+#[derive(Clone, Default)]
+struct ActivityAgg {
+    state: ActivityState,
+    granularity: TextMemo<Granularity>,
+}
+
+/// The serialised state is core's `ActivityState` encoding (the same bytes
+/// as DataFusion's state column).
+impl AggState for ActivityAgg {
+    const TAG: u64 = u64::from_le_bytes(*b"ck:activ");
+    const NAME: &'static str = F;
+    fn encode(&self) -> Vec<u8> {
+        self.state.encode()
+    }
+    fn decode(bytes: &[u8]) -> Result<Self> {
+        Ok(ActivityAgg { state: ActivityState::decode(bytes)?, granularity: TextMemo::default() })
+    }
+    fn merge(&mut self, other: &Self) -> Result<()> {
+        self.state.merge(&other.state)
+    }
+}
+
+/// `activity_agg_trans(state internal, occurred_at timestamptz, granularity
+/// text) → internal`: one event. Rows with a NULL `occurred_at` or
+/// `granularity` are skipped; the granularity is parsed by core once per
+/// group (cached against the last text) and must be the same on every row.
+/// A version-1 C function (see [`v1`]).
+///
+/// # Safety
+/// Called by Postgres with this signature.
+#[pg_guard]
+#[unsafe(no_mangle)]
+pub unsafe extern "C-unwind" fn activity_agg_trans(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    let [state, occurred_at, granularity] = v1::args(fcinfo) else {
+        error!("activity_agg_trans: expected 3 arguments");
+    };
+    let mut state = v1::internal(state);
+    if let (Some(ts), Some(g)) = (v1::timestamptz(occurred_at), v1::text(granularity)) {
+        let s = state_or_new(&mut state, fcinfo, ActivityAgg::default);
+        let g = check(s.granularity.get(g, |t| Granularity::parse(F, "granularity", t)));
+        check(s.state.update(ts, g));
+    }
+    v1::return_internal(fcinfo, state)
+}
+v1::function_info_v1!(pg_finfo_activity_agg_trans);
+
+#[pg_extern(immutable, strict, parallel_safe)]
+fn activity_agg_final(mut state: Internal) -> Option<activity> {
+    // SAFETY: the state of this aggregate (tag checked)
+    let s = unsafe { state_mut::<ActivityAgg>(&mut state) }?;
+    s.state.activity.clone().map(activity)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn activity_agg_combine(state: Internal, other: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    combine::<ActivityAgg>(state, other, fcinfo)
+}
+
+#[pg_extern(immutable, strict, parallel_safe)]
+fn activity_agg_serialize(state: Internal) -> Vec<u8> {
+    serialize::<ActivityAgg>(state)
+}
+
+#[pg_extern(immutable, strict, parallel_safe)]
+fn activity_agg_deserialize(bytes: &[u8], state: Internal) -> Internal {
+    let _ = state; // a placeholder (always NULL) in the signature Postgres requires
+    deserialize::<ActivityAgg>(bytes)
+}
+
+extension_sql!(
+    r#"
+CREATE FUNCTION activity_agg_trans(state internal, occurred_at timestamptz, granularity text)
+RETURNS internal IMMUTABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'activity_agg_trans';
+CREATE AGGREGATE activity_agg(occurred_at timestamptz, granularity text) (
+    SFUNC = activity_agg_trans,
+    STYPE = internal,
+    SSPACE = 128,
+    FINALFUNC = activity_agg_final,
+    COMBINEFUNC = activity_agg_combine,
+    SERIALFUNC = activity_agg_serialize,
+    DESERIALFUNC = activity_agg_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE activity_agg(timestamptz, text) IS
+    'the calendar periods (day, week, month, quarter or year, UTC) in which a customer was active';
+"#,
+    name = "activity_agg",
+    requires = [
+        activity,
+        activity_agg_final,
+        activity_agg_combine,
+        activity_agg_serialize,
+        activity_agg_deserialize
+    ],
+);
+
+// ---- accessors ----
+
+/// Start of the first active period (the cohort).
+#[pg_extern(immutable, strict, parallel_safe)]
+fn cohort_start(a: activity) -> TimestampWithTimeZone {
+    let ts = check(a.0.cohort_start());
+    // the same message as core's (which checks the i64 range)
+    check(to_pg_timestamptz(ts, || ChurnError::new("cohort_start", "activity", "cohort start out of range")))
+}
+
+/// Active in period `period_index` after the cohort period (0 = the cohort period)?
+#[pg_extern(immutable, strict, parallel_safe)]
+fn is_active(a: activity, period_index: i32) -> bool {
+    a.0.is_active(period_index as i64)
+}
+
+/// PostHog lifecycle state of the period containing `period_start`:
+/// 'new', 'returning', 'resurrecting', 'dormant', or NULL.
+#[pg_extern(immutable, strict, parallel_safe)]
+fn lifecycle_state(a: activity, period_start: TimestampWithTimeZone) -> Option<&'static str> {
+    a.0.lifecycle_state(to_core_ts(period_start)).map(|l| l.as_str())
+}

@@ -1,0 +1,132 @@
+//! `churnkit.engagement_agg(occurred_at, duration_seconds, is_key_action)`
+//! → `engagement_summary`, and its accessors.
+
+use super::types::engagement_summary;
+use super::v1;
+use super::{combine, deserialize, serialize, state_mut, state_or_new, to_bigint, to_pg_timestamptz, AggState};
+use crate::error::check;
+use churnkit_core::agg::EngagementSummary;
+use churnkit_core::{ChurnError, Result};
+use pgrx::prelude::*;
+use pgrx::Internal;
+
+#[derive(Clone, Default)]
+struct EngagementAgg(EngagementSummary);
+
+impl AggState for EngagementAgg {
+    const TAG: u64 = u64::from_le_bytes(*b"ck:engag");
+    const NAME: &'static str = "engagement_agg";
+    fn encode(&self) -> Vec<u8> {
+        self.0.encode()
+    }
+    fn decode(bytes: &[u8]) -> Result<Self> {
+        EngagementSummary::decode(bytes).map(EngagementAgg)
+    }
+    fn merge(&mut self, other: &Self) -> Result<()> {
+        self.0.merge(&other.0);
+        Ok(())
+    }
+}
+
+/// `engagement_agg_trans(state internal, occurred_at timestamptz,
+/// duration_seconds float8, is_key_action boolean) → internal`: one event.
+/// A NULL `occurred_at` skips the row; a NULL duration counts as 0 s and a
+/// NULL `is_key_action` as false (core). A version-1 C function (see [`v1`]).
+///
+/// # Safety
+/// Called by Postgres with this signature.
+#[pg_guard]
+#[unsafe(no_mangle)]
+pub unsafe extern "C-unwind" fn engagement_agg_trans(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    let [state, occurred_at, duration_seconds, is_key_action] = v1::args(fcinfo) else {
+        error!("engagement_agg_trans: expected 4 arguments");
+    };
+    let mut state = v1::internal(state);
+    if let Some(ts) = v1::timestamptz(occurred_at) {
+        let s = state_or_new(&mut state, fcinfo, EngagementAgg::default);
+        check(s.0.update(ts, v1::float8(duration_seconds), v1::boolean(is_key_action)));
+    }
+    v1::return_internal(fcinfo, state)
+}
+v1::function_info_v1!(pg_finfo_engagement_agg_trans);
+
+#[pg_extern(immutable, strict, parallel_safe)]
+fn engagement_agg_final(mut state: Internal) -> Option<engagement_summary> {
+    // SAFETY: the state of this aggregate (tag checked)
+    unsafe { state_mut::<EngagementAgg>(&mut state) }.map(|s| engagement_summary(s.0.clone()))
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn engagement_agg_combine(state: Internal, other: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    combine::<EngagementAgg>(state, other, fcinfo)
+}
+
+#[pg_extern(immutable, strict, parallel_safe)]
+fn engagement_agg_serialize(state: Internal) -> Vec<u8> {
+    serialize::<EngagementAgg>(state)
+}
+
+#[pg_extern(immutable, strict, parallel_safe)]
+fn engagement_agg_deserialize(bytes: &[u8], state: Internal) -> Internal {
+    let _ = state; // a placeholder (always NULL) in the signature Postgres requires
+    deserialize::<EngagementAgg>(bytes)
+}
+
+extension_sql!(
+    r#"
+CREATE FUNCTION engagement_agg_trans(state internal, occurred_at timestamptz, duration_seconds double precision, is_key_action boolean)
+RETURNS internal IMMUTABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'engagement_agg_trans';
+CREATE AGGREGATE engagement_agg(occurred_at timestamptz, duration_seconds double precision, is_key_action boolean) (
+    SFUNC = engagement_agg_trans,
+    STYPE = internal,
+    SSPACE = 256,
+    FINALFUNC = engagement_agg_final,
+    COMBINEFUNC = engagement_agg_combine,
+    SERIALFUNC = engagement_agg_serialize,
+    DESERIALFUNC = engagement_agg_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE engagement_agg(timestamptz, double precision, boolean) IS
+    'engagement summary of a group of events: events, active seconds, distinct active UTC days, key actions, first and last activity';
+"#,
+    name = "engagement_agg",
+    requires = [
+        engagement_summary,
+        engagement_agg_final,
+        engagement_agg_combine,
+        engagement_agg_serialize,
+        engagement_agg_deserialize
+    ],
+);
+
+// ---- accessors ----
+
+#[pg_extern(immutable, strict, parallel_safe)]
+fn active_days(summary: engagement_summary) -> i64 {
+    summary.0.active_days()
+}
+
+#[pg_extern(immutable, strict, parallel_safe)]
+fn active_minutes(summary: engagement_summary) -> f64 {
+    summary.0.active_minutes()
+}
+
+#[pg_extern(immutable, strict, parallel_safe)]
+fn key_actions(summary: engagement_summary) -> i64 {
+    check(to_bigint(summary.0.key_actions, "key_actions", "engagement_summary"))
+}
+
+/// NULL for a summary of zero events.
+#[pg_extern(immutable, strict, parallel_safe)]
+fn last_active_at(summary: engagement_summary) -> Option<TimestampWithTimeZone> {
+    summary.0.last_active_at.map(|ts| {
+        check(to_pg_timestamptz(ts, || ChurnError::new("last_active_at", "engagement_summary", "last activity out of range")))
+    })
+}
+
+/// `engagement_score(active_minutes, active_days, key_actions, period_days)`
+/// of the summary, with the default weights and targets.
+#[pg_extern(name = "engagement_score", immutable, strict, parallel_safe)]
+fn engagement_score_of_summary(summary: engagement_summary, period_days: f64) -> f64 {
+    check(summary.0.engagement_score(period_days))
+}

@@ -1,0 +1,224 @@
+//! Aggregates of DESIGN.md §3.2 (signatures: issue #3) and their summary
+//! types and accessors.
+//!
+//! # How an aggregate is built
+//!
+//! Every aggregate is a plain `CREATE AGGREGATE` (in `extension_sql!`, one
+//! per file, ordered after its functions with `requires = [...]`) over
+//! these support functions. (pgrx 0.18's `#[pg_aggregate]` has no `SSPACE`,
+//! see below, and generates its own wrappers around the support functions;
+//! plain SQL keeps every property of the aggregate explicit.)
+//!
+//! | role | SQL signature | strict |
+//! |---|---|---|
+//! | `SFUNC` `<agg>_trans` | `(internal, args...) → internal` | no: NULL rows are skipped here, by the rules of each aggregate |
+//! | `FINALFUNC` `<agg>_final` | `(internal) → result` | yes (NULL for an empty group), except `window_funnel` (0) |
+//! | `COMBINEFUNC` `<agg>_combine` | `(internal, internal) → internal` | no (Postgres requires it for `internal` states) |
+//! | `SERIALFUNC` `<agg>_serialize` | `(internal) → bytea` | yes |
+//! | `DESERIALFUNC` `<agg>_deserialize` | `(bytea, internal) → internal` | yes |
+//!
+//! all `PARALLEL SAFE`, and the aggregates `PARALLEL = SAFE`. The
+//! transition state (`STYPE = internal`) is a Rust `Box` of the core state
+//! whose destructor is registered on the aggregate memory context
+//! (`AggCheckCallContext`), so it lives exactly as long as Postgres keeps the
+//! group and is freed on reset, on error and on abort. The serialised state
+//! is core's versioned binary encoding (`encode`/`decode`): the same bytes
+//! move between parallel workers, Citus nodes and DataFusion partitions.
+//!
+//! The first row of a group allocates the state; every later row only
+//! updates it (allocation only when a core collection grows). Text
+//! parameters (granularity, mode) are parsed once per group and cached in
+//! the state against the last text seen; timestamps are converted with one
+//! addition.
+//!
+//! `SSPACE` gives the planner a realistic per-group size (without it,
+//! Postgres assumes 8 kB for an `internal` state and a hash aggregate spills
+//! to disk after ~500 groups per 4 MB of `work_mem`). The states' heap
+//! memory is Rust's, not a memory context's, so hash aggregation decides
+//! when to spill from that estimate (times the number of groups), not from
+//! the measured size.
+//!
+//! The transition functions of the aggregates over raw rows are
+//! hand-written version-1 C functions (see [`v1`]); the other support
+//! functions (and `retention_counts`' transition functions, called once per
+//! customer) are `#[pg_extern]`.
+//!
+//! Each state is tagged: a support function given another aggregate's
+//! `internal` state (an ill-formed user-defined `CREATE AGGREGATE`) raises
+//! an error instead of misreading memory.
+
+mod activity_agg;
+mod activity_trend;
+mod engagement_agg;
+mod retention;
+mod retention_counts;
+mod survival_agg;
+mod v1;
+pub(crate) mod types;
+mod window_funnel;
+
+use crate::error::raise;
+use churnkit_core::{ChurnError, Result};
+use pgrx::prelude::*;
+use pgrx::{Internal, PgMemoryContexts};
+
+/// An aggregate transition state: a core state plus whatever the adapter
+/// caches per group.
+pub(crate) trait AggState: Clone + Sized + 'static {
+    /// Distinguishes the states of different aggregates (see [`Tagged`]).
+    const TAG: u64;
+    /// The aggregate, for messages.
+    const NAME: &'static str;
+    /// Core's binary encoding of the state.
+    fn encode(&self) -> Vec<u8>;
+    /// Core's decoding (validating) of [`AggState::encode`]'s bytes.
+    fn decode(bytes: &[u8]) -> Result<Self>;
+    /// Core's merge.
+    fn merge(&mut self, other: &Self) -> Result<()>;
+}
+
+/// What an `internal` datum of churnkit points to.
+#[repr(C)]
+struct Tagged<S> {
+    tag: u64,
+    state: S,
+}
+
+/// Allocate `state` for the current aggregate call: a `Box` freed when the
+/// aggregate memory context is reset or deleted.
+///
+/// # Safety
+/// `fcinfo` must be the call's own `FunctionCallInfo`.
+unsafe fn new_in_aggregate_context<S: AggState>(fcinfo: pg_sys::FunctionCallInfo, state: S) -> Internal {
+    let mut cx: pg_sys::MemoryContext = std::ptr::null_mut();
+    if fcinfo.is_null() || pg_sys::AggCheckCallContext(fcinfo, &mut cx) == 0 || cx.is_null() {
+        error!("{}: a support function was called outside an aggregate", S::NAME);
+    }
+    new_in_context(PgMemoryContexts::For(cx), state)
+}
+
+/// Allocate `state` in the current memory context (a deserialised state:
+/// the per-tuple context of the combining aggregate).
+fn new_in_current_context<S: AggState>(state: S) -> Internal {
+    new_in_context(PgMemoryContexts::CurrentMemoryContext, state)
+}
+
+fn new_in_context<S: AggState>(mut cx: PgMemoryContexts, state: S) -> Internal {
+    let ptr = cx.leak_and_drop_on_delete(Tagged { tag: S::TAG, state });
+    Internal::from(Some(pg_sys::Datum::from(ptr)))
+}
+
+/// The state behind an `internal` datum, `None` when it is NULL.
+///
+/// # Safety
+/// The datum must be NULL or point to memory allocated by churnkit (any
+/// state: the tag is checked).
+#[inline]
+unsafe fn state_mut<S: AggState>(internal: &mut Internal) -> Option<&mut S> {
+    let tagged = internal.get_mut::<Tagged<S>>()?;
+    if tagged.tag != S::TAG {
+        error!("{}: the aggregate state belongs to another aggregate", S::NAME);
+    }
+    Some(&mut tagged.state)
+}
+
+/// The state of a transition call, allocated on the group's first row.
+///
+/// # Safety
+/// As [`state_mut`] and [`new_in_aggregate_context`].
+#[inline]
+unsafe fn state_or_new<S: AggState>(
+    internal: &mut Internal,
+    fcinfo: pg_sys::FunctionCallInfo,
+    new: impl FnOnce() -> S,
+) -> &mut S {
+    if !internal.initialized() {
+        *internal = new_in_aggregate_context(fcinfo, new());
+    }
+    state_mut(internal).expect("initialised above")
+}
+
+/// `COMBINEFUNC`: merge `b` into `a` (in the aggregate memory context).
+fn combine<S: AggState>(mut a: Internal, mut b: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+    // SAFETY: both datums come from this aggregate's support functions
+    unsafe {
+        let Some(other) = state_mut::<S>(&mut b) else { return a };
+        match state_mut::<S>(&mut a) {
+            Some(mine) => {
+                check_merge(mine.merge(other));
+                a
+            }
+            // `b` may live in a shorter-lived context: copy it
+            None => new_in_aggregate_context(fcinfo, other.clone()),
+        }
+    }
+}
+
+fn check_merge(r: Result<()>) {
+    if let Err(e) = r {
+        raise(&e);
+    }
+}
+
+/// `SERIALFUNC`: core's bytes.
+fn serialize<S: AggState>(mut state: Internal) -> Vec<u8> {
+    // SAFETY: the datum comes from this aggregate's support functions; the
+    // function is strict, so it is not NULL
+    match unsafe { state_mut::<S>(&mut state) } {
+        Some(s) => s.encode(),
+        None => error!("{}: NULL state passed to the serialisation function", S::NAME),
+    }
+}
+
+/// `DESERIALFUNC`: the state decoded from core's bytes (corrupt bytes are an
+/// error naming the state, SQLSTATE 22023).
+fn deserialize<S: AggState>(bytes: &[u8]) -> Internal {
+    match S::decode(bytes) {
+        Ok(s) => new_in_current_context(s),
+        Err(e) => raise(&e),
+    }
+}
+
+/// A text parameter parsed once and cached against the last text seen.
+#[derive(Clone, Debug)]
+pub(crate) struct TextMemo<V> {
+    text: Vec<u8>,
+    value: Option<V>,
+}
+
+impl<V> Default for TextMemo<V> {
+    fn default() -> Self {
+        TextMemo { text: Vec::new(), value: None }
+    }
+}
+
+impl<V: Copy> TextMemo<V> {
+    /// The value of `text`: cached (one comparison), or parsed by core
+    /// (errors are not cached). Text that is not UTF-8 reaches core with
+    /// replacement characters, so core's message names it.
+    #[inline]
+    pub(crate) fn get(&mut self, text: &[u8], parse: impl FnOnce(&str) -> Result<V>) -> Result<V> {
+        match self.value {
+            Some(v) if self.text == text => Ok(v),
+            _ => {
+                let v = parse(&String::from_utf8_lossy(text))?;
+                self.text.clear();
+                self.text.extend_from_slice(text);
+                self.value = Some(v);
+                Ok(v)
+            }
+        }
+    }
+}
+
+/// A core timestamp as a `timestamptz`, or the error `error` when it is
+/// outside Postgres' range (only possible for a summary read from
+/// hand-written text: years before 4713 BC or after 294276 AD).
+pub(crate) fn to_pg_timestamptz(ts: i64, error: impl FnOnce() -> ChurnError) -> std::result::Result<TimestampWithTimeZone, ChurnError> {
+    TimestampWithTimeZone::try_from(churnkit_core::time::to_pg_timestamp(ts)).map_err(|_| error())
+}
+
+/// A count as a `bigint`.
+pub(crate) fn to_bigint(n: u64, function: &'static str, argument: &'static str) -> std::result::Result<i64, ChurnError> {
+    i64::try_from(n).map_err(|_| ChurnError::new(function, argument, format!("count {n} is out of range for bigint")))
+}

@@ -1,0 +1,122 @@
+//! Hand-written version-1 C functions for the hottest transition functions.
+//!
+//! A `#[pg_extern]` wrapper costs a few dozen nanoseconds per call (argument
+//! iteration and unboxing, a memory-context switch, the return-ABI checks).
+//! For a transition function called once per input row that is a large
+//! share of the total, so the transition functions of the aggregates over
+//! raw events are plain `extern "C-unwind"` functions under `#[pg_guard]`
+//! (errors and panics still become Postgres errors) reading the argument
+//! datums directly; their `CREATE FUNCTION` is in the aggregate's
+//! `extension_sql!` block.
+
+use pgrx::pg_sys;
+
+/// `PG_FUNCTION_INFO_V1(name)`: declares the `pg_finfo_<name>` record.
+macro_rules! function_info_v1 {
+    ($finfo:ident) => {
+        #[unsafe(no_mangle)]
+        #[doc(hidden)]
+        pub extern "C" fn $finfo() -> &'static ::pgrx::pg_sys::Pg_finfo_record {
+            const V1_API: ::pgrx::pg_sys::Pg_finfo_record = ::pgrx::pg_sys::Pg_finfo_record { api_version: 1 };
+            &V1_API
+        }
+    };
+}
+pub(crate) use function_info_v1;
+
+/// The arguments of a call.
+///
+/// # Safety
+/// `fcinfo` must be the call's valid `FunctionCallInfo`.
+#[inline(always)]
+pub(crate) unsafe fn args<'a>(fcinfo: pg_sys::FunctionCallInfo) -> &'a [pg_sys::NullableDatum] {
+    (*fcinfo).args.as_slice((*fcinfo).nargs.max(0) as usize)
+}
+
+/// A `timestamptz` argument as a core timestamp.
+#[inline(always)]
+pub(crate) fn timestamptz(a: &pg_sys::NullableDatum) -> Option<i64> {
+    (!a.isnull).then(|| churnkit_core::time::from_pg_timestamp(a.value.value() as i64))
+}
+
+/// A `double precision` argument (passed by value on 64-bit platforms).
+#[inline(always)]
+pub(crate) fn float8(a: &pg_sys::NullableDatum) -> Option<f64> {
+    (!a.isnull).then(|| f64::from_bits(a.value.value() as u64))
+}
+
+/// A `boolean` argument (`DatumGetBool`: any non-zero datum is true).
+#[inline(always)]
+pub(crate) fn boolean(a: &pg_sys::NullableDatum) -> Option<bool> {
+    (!a.isnull).then(|| a.value.value() != 0)
+}
+
+/// An `integer` argument.
+#[inline(always)]
+pub(crate) fn int4(a: &pg_sys::NullableDatum) -> Option<i32> {
+    (!a.isnull).then(|| a.value.value() as i32)
+}
+
+/// An `interval` argument as (months, days, µs).
+///
+/// # Safety
+/// The argument must be an `interval`.
+#[inline(always)]
+pub(crate) unsafe fn interval(a: &pg_sys::NullableDatum) -> Option<(i32, i32, i64)> {
+    if a.isnull {
+        return None;
+    }
+    let i = a.value.cast_mut_ptr::<pg_sys::Interval>().read();
+    Some((i.month, i.day, i.time))
+}
+
+/// The bytes of a `text` argument: read in place unless it is compressed
+/// or stored out of line (then detoasted into the current memory context).
+///
+/// # Safety
+/// The argument must be a `text` (or other varlena).
+#[inline(always)]
+pub(crate) unsafe fn text<'a>(a: &pg_sys::NullableDatum) -> Option<&'a [u8]> {
+    if a.isnull {
+        return None;
+    }
+    let mut p = a.value.cast_mut_ptr::<pg_sys::varlena>();
+    let inline = pgrx::varatt_is_4b_u(p) || (pgrx::varatt_is_1b(p) && !pgrx::varatt_is_1b_e(p));
+    if !inline {
+        p = pg_sys::pg_detoast_datum_packed(p);
+    }
+    Some(pgrx::varlena_to_byte_slice(p))
+}
+
+/// An array argument (see [`crate::array::ArrayArg`]).
+///
+/// # Safety
+/// The argument must be an array of `T`.
+#[inline(always)]
+pub(crate) unsafe fn array<'a, T: crate::array::Element>(a: &pg_sys::NullableDatum) -> Option<crate::array::ArrayArg<'a, T>> {
+    <crate::array::ArrayArg<'a, T> as pgrx::FromDatum>::from_polymorphic_datum(a.value, a.isnull, pg_sys::InvalidOid)
+}
+
+/// An `internal` argument (NULL = no state yet).
+#[inline(always)]
+pub(crate) fn internal(a: &pg_sys::NullableDatum) -> pgrx::Internal {
+    pgrx::Internal::from((!a.isnull).then_some(a.value))
+}
+
+/// Return an `internal` value (NULL when there is no state).
+///
+/// # Safety
+/// `fcinfo` must be the call's valid `FunctionCallInfo`.
+#[inline(always)]
+pub(crate) unsafe fn return_internal(fcinfo: pg_sys::FunctionCallInfo, state: pgrx::Internal) -> pg_sys::Datum {
+    match state.unwrap() {
+        Some(d) => d,
+        None => {
+            (*fcinfo).isnull = true;
+            pg_sys::Datum::from(0usize)
+        }
+    }
+}
+
+// float8 passed by value is what `float8` above relies on.
+const _: () = assert!(pg_sys::USE_FLOAT8_BYVAL != 0);

@@ -39,12 +39,12 @@ pub async fn write_stream(format: Format, mut stream: SendableRecordBatchStream,
             let mut writer = csv::WriterBuilder::new().with_header(true).build(&mut *out);
             let mut wrote = false;
             while let Some(batch) = stream.next().await {
-                writer.write(&batch?)?;
+                writer.write(&nested_as_text(batch?)?)?;
                 wrote = true;
             }
             if !wrote && !schema.fields().is_empty() {
                 // no rows: still print the header
-                writer.write(&RecordBatch::new_empty(schema.clone()))?;
+                writer.write(&nested_as_text(RecordBatch::new_empty(schema.clone()))?)?;
             }
         }
         Format::Json => {
@@ -97,6 +97,41 @@ impl<W: Write> Write for PipeAware<W> {
         let r = self.inner.flush();
         self.note(r)
     }
+}
+
+/// CSV has no nested values: lists, structs and maps are written as their
+/// display text (`[1, 2, 3]`, `{days: 30, ...}`), binary summaries as hex.
+fn nested_as_text(batch: RecordBatch) -> Result<RecordBatch> {
+    use datafusion::arrow::array::{ArrayRef, StringBuilder};
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+    use std::sync::Arc;
+    let nested = |t: &DataType| t.is_nested() || matches!(t, DataType::Binary | DataType::LargeBinary | DataType::BinaryView);
+    if !batch.schema().fields().iter().any(|f| nested(f.data_type())) {
+        return Ok(batch);
+    }
+    let options = FormatOptions::default();
+    let mut fields = Vec::with_capacity(batch.num_columns());
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
+    for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
+        if nested(field.data_type()) {
+            let formatter = ArrayFormatter::try_new(column.as_ref(), &options)?;
+            let mut b = StringBuilder::new();
+            for i in 0..column.len() {
+                if column.is_null(i) {
+                    b.append_null();
+                } else {
+                    b.append_value(formatter.value(i).to_string());
+                }
+            }
+            fields.push(Field::new(field.name(), DataType::Utf8, true));
+            columns.push(Arc::new(b.finish()));
+        } else {
+            fields.push(field.as_ref().clone());
+            columns.push(column.clone());
+        }
+    }
+    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
 }
 
 fn write_table(schema: &SchemaRef, batches: &[RecordBatch], out: &mut dyn Write) -> Result<()> {

@@ -264,3 +264,28 @@ fn bad_usage_exits_with_code_2() {
     let help = ok(&["sql", "--help"]);
     assert!(help.contains("Usage: churnkit sql [OPTIONS] <SQL>"), "{help}");
 }
+
+#[test]
+fn nested_values_in_csv_are_text() {
+    let out = ok(&["sql", "--format", "csv", "SELECT [1, 2, NULL] AS a, named_struct('x', 1) AS s, CAST(NULL AS INT) AS n"]);
+    assert_eq!(out, "a,s,n\n\"[1, 2, ]\",{x: 1},\n");
+}
+
+#[test]
+fn generate_writes_the_four_inputs_deterministically() {
+    let dir = temp_dir("generate");
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    for d in [&a, &b] {
+        let o = churnkit(&["generate", "--accounts", "50", "--days", "90", "--seed", "3", "--format", "csv", "--out", d.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    for t in ["accounts", "events", "mrr", "tickets"] {
+        let x = fs::read(a.join(format!("{t}.csv"))).unwrap();
+        assert_eq!(x, fs::read(b.join(format!("{t}.csv"))).unwrap(), "{t} differs between runs");
+        assert!(x.len() > 40, "{t} is empty");
+    }
+    let names: Vec<String> = fs::read_dir(&a).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert!(names.iter().all(|n| !n.contains("partial")), "{names:?}");
+    let bad = fails(&["generate", "--accounts", "0", "--out", a.to_str().unwrap()]);
+    assert!(bad.contains("--accounts"), "{bad}");
+}

@@ -4,7 +4,8 @@
 #   1. cargo tests: core unit + property tests, DataFusion SQL tests, CLI tests
 #   2. build and install the Postgres extension (cargo pgrx install)
 #   3. pg_tests/: SQL regression tests (pg_regress) against a real PG 15 server
-#   4. tests/parity: the same generated arguments through Postgres and DataFusion
+#   4. tests/parity: the same generated arguments and data sets through
+#      Postgres and DataFusion (scalar functions, aggregates)
 #   5. tests/docs: every example of docs/*.md, in both engines
 # Every suite runs even if an earlier one failed; the exit status is non-zero
 # when any failed. Idempotent: nothing is installed twice.
@@ -43,7 +44,8 @@ CLUSTER_ENV="$(bash pg_tests/cluster.sh start)"
 eval "$CLUSTER_ENV"
 trap 'bash "$ROOT/pg_tests/cluster.sh" stop >/dev/null 2>&1 || true' EXIT
 export CHURNKIT_BIN="$ROOT/target/debug/churnkit"
-suite "parity: Postgres vs DataFusion" python3 tests/parity/run_parity.py
+suite "parity: scalar functions, Postgres vs DataFusion" python3 tests/parity/run_parity.py
+suite "parity: aggregates, Postgres vs DataFusion" python3 tests/parity/run_parity_aggregates.py
 suite "docs examples in both engines" python3 tests/docs/check_docs.py
 
 log "total $(( $(date +%s) - start ))s"

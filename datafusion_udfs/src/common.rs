@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use churnkit_core::ChurnError;
 use datafusion::arrow::array::{
-    Array, ArrayRef, ArrowPrimitiveType, BooleanArray, Float64Array, LargeStringArray, ListArray, PrimitiveArray,
+    Array, ArrayRef, ArrowPrimitiveType, BinaryArray, BooleanArray, Float64Array, LargeStringArray, ListArray, PrimitiveArray,
     StringArray, StringViewArray,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Float64Type, Int32Type, TimeUnit, TimestampMicrosecondType};
@@ -94,6 +94,15 @@ pub(crate) fn coerce_string(function: &str, argument: &str, t: &DataType) -> Res
     match value_type(t) {
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => Ok(DataType::Utf8),
         _ => plan_err!("{function}: argument {argument} must be a string, got {t}"),
+    }
+}
+
+/// A churnkit summary (`Binary`, `LargeBinary`, `BinaryView`) or NULL ->
+/// `Binary`.
+pub(crate) fn coerce_binary(function: &str, argument: &str, t: &DataType) -> Result<DataType> {
+    match value_type(t) {
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::Null => Ok(DataType::Binary),
+        _ => plan_err!("{function}: argument {argument} must be a churnkit summary (Binary), got {t}"),
     }
 }
 
@@ -318,6 +327,38 @@ pub(crate) fn string_or<'a>(function: &str, args: &'a [ColumnarValue], index: us
         string(function, args, index, rows)
     } else {
         Ok(Str::Scalar(Some(default)))
+    }
+}
+
+/// A `Binary` argument (a summary), borrowed from the batch.
+pub(crate) enum Bytes<'a> {
+    Scalar(Option<&'a [u8]>),
+    Array(&'a BinaryArray),
+}
+
+impl<'a> Bytes<'a> {
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
+        match self {
+            Bytes::Scalar(v) => *v,
+            Bytes::Array(a) => (!a.is_null(i)).then(|| a.value(i)),
+        }
+    }
+}
+
+pub(crate) fn binary<'a>(function: &str, args: &'a [ColumnarValue], index: usize, rows: usize) -> Result<Bytes<'a>> {
+    match args.get(index) {
+        Some(ColumnarValue::Scalar(ScalarValue::Binary(v))) => Ok(Bytes::Scalar(v.as_deref())),
+        Some(ColumnarValue::Scalar(s)) if s.is_null() => Ok(Bytes::Scalar(None)),
+        Some(ColumnarValue::Scalar(s)) => Err(wrong_type(function, index, &s.data_type())),
+        Some(ColumnarValue::Array(a)) => {
+            let arr = a.as_any().downcast_ref::<BinaryArray>().ok_or_else(|| wrong_type(function, index, a.data_type()))?;
+            if arr.len() != rows {
+                return Err(wrong_len(function, index, arr.len(), rows));
+            }
+            Ok(Bytes::Array(arr))
+        }
+        None => Err(internal_datafusion_err!("{function}: missing argument {}", index + 1)),
     }
 }
 

@@ -17,7 +17,20 @@
 //! Names are registered unqualified (`engagement_score`, `health_tier`, ...).
 //! Timestamps are `Timestamp(Microsecond, "UTC")`; other timestamp units and
 //! zones, dates and timestamp strings are accepted by coercion.
+//!
+//! The aggregates ([`aggregate`], DESIGN.md §3.2) run partially per partition
+//! and merge: their one intermediate state column is `Binary`, holding
+//! churnkit-core's versioned encoding of the state. The summary types
+//! (`engagement_summary`, `activity`, `survival_summary`) are `Binary`
+//! columns with those same bytes, read by accessor functions
+//! (`active_days(s)`, `cohort_start(a)`, `survival_at(s, days)` ...):
+//!
+//! ```sql
+//! SELECT account_id, engagement_score(engagement_agg(occurred_at, duration_seconds, is_key_action), 30)
+//! FROM events GROUP BY account_id
+//! ```
 
+pub mod aggregate;
 mod common;
 pub mod scalar;
 
@@ -25,12 +38,13 @@ use std::sync::Arc;
 
 use datafusion::common::Result;
 use datafusion::execution::FunctionRegistry;
-use datafusion::logical_expr::ScalarUDF;
+use datafusion::logical_expr::{AggregateUDF, ScalarUDF};
 use datafusion::prelude::SessionContext;
 
 pub use common::{exec_err, f64_list_type, timestamp_type};
 
-/// Every churnkit scalar function (DESIGN.md §3.1).
+/// Every churnkit scalar function: the scores and classifications of
+/// DESIGN.md §3.1 and the accessors of the summaries of §3.2.
 pub fn all_scalar_udfs() -> Vec<ScalarUDF> {
     vec![
         ScalarUDF::from(scalar::EngagementScoreFunc::new()),
@@ -40,13 +54,39 @@ pub fn all_scalar_udfs() -> Vec<ScalarUDF> {
         ScalarUDF::from(scalar::CohortPeriodFunc::new()),
         ScalarUDF::from(scalar::MrrMovementFunc::new()),
         ScalarUDF::from(scalar::BusinessHoursBetweenFunc::new()),
+        ScalarUDF::from(scalar::ActiveDaysFunc::new()),
+        ScalarUDF::from(scalar::ActiveMinutesFunc::new()),
+        ScalarUDF::from(scalar::KeyActionsFunc::new()),
+        ScalarUDF::from(scalar::LastActiveAtFunc::new()),
+        ScalarUDF::from(scalar::CohortStartFunc::new()),
+        ScalarUDF::from(scalar::IsActiveFunc::new()),
+        ScalarUDF::from(scalar::LifecycleStateFunc::new()),
+        ScalarUDF::from(scalar::SurvivalAtFunc::new()),
+        ScalarUDF::from(scalar::MedianLifetimeFunc::new()),
+        ScalarUDF::from(scalar::SurvivalCurveFunc::new()),
     ]
 }
 
-/// Register every churnkit function in a session.
+/// Every churnkit aggregate (DESIGN.md §3.2).
+pub fn all_aggregate_udfs() -> Vec<AggregateUDF> {
+    vec![
+        AggregateUDF::from(aggregate::EngagementAggFunc::new()),
+        AggregateUDF::from(aggregate::ActivityAggFunc::new()),
+        AggregateUDF::from(aggregate::RetentionCountsFunc::new()),
+        AggregateUDF::from(aggregate::RetentionFunc::new()),
+        AggregateUDF::from(aggregate::WindowFunnelFunc::new()),
+        AggregateUDF::from(aggregate::ActivityTrendFunc::new()),
+        AggregateUDF::from(aggregate::SurvivalAggFunc::new()),
+    ]
+}
+
+/// Register every churnkit function (scalar and aggregate) in a session.
 pub fn register_all(ctx: &SessionContext) {
     for udf in all_scalar_udfs() {
         ctx.register_udf(udf);
+    }
+    for udaf in all_aggregate_udfs() {
+        ctx.register_udaf(udaf);
     }
 }
 
@@ -55,6 +95,9 @@ pub fn register_all(ctx: &SessionContext) {
 pub fn register_all_in(registry: &mut dyn FunctionRegistry) -> Result<()> {
     for udf in all_scalar_udfs() {
         registry.register_udf(Arc::new(udf))?;
+    }
+    for udaf in all_aggregate_udfs() {
+        registry.register_udaf(Arc::new(udaf))?;
     }
     Ok(())
 }

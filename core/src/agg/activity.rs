@@ -133,6 +133,10 @@ impl ActivityState {
     }
 }
 
+fn mixed_activities(a: Granularity, b: Granularity) -> ChurnError {
+    ChurnError::new("retention_counts", "activity", format!("activities of a group must have the same granularity (got '{}' and '{}')", a.name(), b.name()))
+}
+
 fn mixed(a: Granularity, b: Granularity) -> ChurnError {
     ChurnError::new(F, "granularity", format!("must be the same for every row of a group (got '{}' and '{}')", a.name(), b.name()))
 }
@@ -234,6 +238,8 @@ pub const MAX_RETENTION_PERIODS: i64 = 100_000;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RetentionCounts {
     pub mode: Option<RetentionMode>,
+    /// Granularity of the activities counted (all must share it).
+    pub granularity: Option<Granularity>,
     pub counts: Vec<i64>,
 }
 
@@ -249,6 +255,11 @@ impl RetentionCounts {
             Some(m) if m != mode => {
                 return Err(ChurnError::new(R, "mode", "must be the same for every row of a group".to_string()))
             }
+            _ => {}
+        }
+        match self.granularity {
+            None => self.granularity = Some(a.granularity),
+            Some(g) if g != a.granularity => return Err(mixed_activities(g, a.granularity)),
             _ => {}
         }
         let first = a.first();
@@ -283,6 +294,11 @@ impl RetentionCounts {
             (None, m) => self.mode = m,
             _ => {}
         }
+        match (self.granularity, o.granularity) {
+            (Some(a), Some(b)) if a != b => return Err(mixed_activities(a, b)),
+            (None, g) => self.granularity = g,
+            _ => {}
+        }
         if self.counts.len() < o.counts.len() {
             self.counts.resize(o.counts.len(), 0);
         }
@@ -299,6 +315,7 @@ impl RetentionCounts {
             Some(RetentionMode::Classic) => 1,
             Some(RetentionMode::Unbounded) => 2,
         });
+        w.u8(self.granularity.map_or(255, granularity_code));
         w.u64(self.counts.len() as u64);
         for &c in &self.counts {
             w.u64(c as u64);
@@ -315,12 +332,16 @@ impl RetentionCounts {
             2 => Some(RetentionMode::Unbounded),
             _ => return Err(super::codec::corrupt(T, "bad mode")),
         };
+        let granularity = match r.u8()? {
+            255 => None,
+            c => Some(granularity_from_code(c).ok_or_else(|| super::codec::corrupt(T, "bad granularity"))?),
+        };
         let n = r.len(1)?;
         let mut counts = Vec::with_capacity(n);
         for _ in 0..n {
             counts.push(i64::try_from(r.u64()?).map_err(|_| super::codec::corrupt(T, "count overflow"))?);
         }
         r.end()?;
-        Ok(RetentionCounts { mode, counts })
+        Ok(RetentionCounts { mode, granularity, counts })
     }
 }

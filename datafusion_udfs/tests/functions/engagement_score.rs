@@ -65,13 +65,14 @@ async fn seven_and_ten_argument_forms() {
 async fn wrong_arity_is_a_planning_error() {
     let ctx = ctx();
     for sql in [
+        "SELECT engagement_score(1)",
         "SELECT engagement_score(1, 2, 3)",
         "SELECT engagement_score(1, 2, 3, 4, 5)",
         "SELECT engagement_score(1, 2, 3, 4, 5, 6, 7, 8)",
         "SELECT engagement_score(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)",
     ] {
         let e = any_error(&ctx, sql).await;
-        assert!(e.contains("engagement_score expects 4, 7 or 10 arguments"), "{e}");
+        assert!(e.contains("engagement_score expects 2, 4, 7 or 10 arguments"), "{e}");
     }
     let e = any_error(&ctx, "SELECT engagement_score('a', 2, 3, 4)").await;
     assert!(e.contains("engagement_score: argument active_minutes must be a number, got Utf8"), "{e}");

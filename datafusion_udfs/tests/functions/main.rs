@@ -6,27 +6,44 @@
 //!
 //! One test binary (one link of DataFusion) with a module per function.
 
+mod activity_agg;
+mod activity_trend;
 mod business_hours_between;
 mod churn_risk_stage;
 mod coercion;
 mod cohort_period;
 mod docs;
+mod engagement_agg;
 mod engagement_score;
 mod extremes;
 mod health_score;
 mod health_tier;
 mod mrr_movement;
+mod partitions;
+mod queries;
+mod reference;
+mod retention;
+mod retention_counts;
+mod survival_agg;
+mod window_funnel;
 
 use std::sync::Arc;
 
 use datafusion::arrow::array::RecordBatch;
 use datafusion::common::{DataFusionError, Result};
 use datafusion::datasource::MemTable;
-use datafusion::prelude::SessionContext;
+use datafusion::prelude::{SessionConfig, SessionContext};
 
 /// A session with every churnkit function registered.
 pub fn ctx() -> SessionContext {
     let ctx = SessionContext::new();
+    datafusion_churnkit::register_all(&ctx);
+    ctx
+}
+
+/// A session with `target_partitions` partitions and every churnkit function.
+pub fn ctx_with(config: SessionConfig) -> SessionContext {
+    let ctx = SessionContext::new_with_config(config);
     datafusion_churnkit::register_all(&ctx);
     ctx
 }
@@ -68,6 +85,32 @@ pub async fn any_error(ctx: &SessionContext, sql: &str) -> String {
 pub fn register(ctx: &SessionContext, name: &str, batch: RecordBatch) {
     let table = MemTable::try_new(batch.schema(), vec![vec![batch]]).expect("mem table");
     ctx.register_table(name, Arc::new(table)).expect("register table");
+}
+
+/// Register `batch` as a table of `partitions` partitions, each a few small
+/// batches, so that aggregates run partially per partition and merge.
+pub fn register_partitioned(ctx: &SessionContext, name: &str, batch: &RecordBatch, partitions: usize, batch_rows: usize) {
+    let per = batch.num_rows().div_ceil(partitions).max(1);
+    let mut parts = Vec::new();
+    for p in 0..partitions {
+        let start = (p * per).min(batch.num_rows());
+        let end = ((p + 1) * per).min(batch.num_rows());
+        let mut batches = Vec::new();
+        let mut s = start;
+        while s < end {
+            let n = batch_rows.min(end - s);
+            batches.push(batch.slice(s, n));
+            s += n;
+        }
+        parts.push(batches);
+    }
+    let table = MemTable::try_new(batch.schema(), parts).expect("mem table");
+    ctx.register_table(name, Arc::new(table)).expect("register table");
+}
+
+/// The rows of `sql` as printed text (for comparing runs).
+pub async fn text(ctx: &SessionContext, sql: &str) -> String {
+    datafusion::arrow::util::pretty::pretty_format_batches(&query(ctx, sql).await).unwrap().to_string()
 }
 
 /// `assert_batches_eq!` on the result of `sql` in a fresh session.

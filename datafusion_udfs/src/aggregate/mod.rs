@@ -1,0 +1,421 @@
+//! The aggregates of DESIGN.md §3.2, one file per aggregate. Each is an
+//! `AggregateUDFImpl` over a `churnkit-core` state; none contains a rule of
+//! its own.
+//!
+//! Every aggregate has one intermediate state column: `Binary`, holding the
+//! core's versioned encoding of its state (format byte first), so partial
+//! aggregates move between partitions, spills and distributed workers
+//! unchanged. The summary aggregates (`engagement_agg`, `activity_agg`,
+//! `survival_agg`) return those same bytes.
+//!
+//! [`CoreAgg`] says, per aggregate, how to read one input row into a core
+//! state, how to merge an encoded state and how to finish; the generic
+//! [`CoreAccumulator`] (one group) and [`CoreGroupsAccumulator`] (a `Vec` of
+//! core states indexed by group) do the rest. Encoding happens only when
+//! DataFusion asks for the intermediate state (`state()`) or when a summary is
+//! emitted (`evaluate()`), never per row.
+
+pub mod activity_agg;
+pub mod activity_trend;
+pub mod engagement_agg;
+pub mod retention;
+pub mod retention_counts;
+pub mod survival_agg;
+pub mod window_funnel;
+
+pub use activity_agg::ActivityAggFunc;
+pub use activity_trend::ActivityTrendFunc;
+pub use engagement_agg::EngagementAggFunc;
+pub use retention::RetentionFunc;
+pub use retention_counts::RetentionCountsFunc;
+pub use survival_agg::SurvivalAggFunc;
+pub use window_funnel::WindowFunnelFunc;
+
+use std::fmt::Debug;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, BinaryBuilder, BooleanArray, ListArray};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
+use datafusion::common::cast::{as_binary_array, as_boolean_array};
+use datafusion::common::{internal_datafusion_err, not_impl_err, plan_err, Result, ScalarValue};
+use datafusion::logical_expr::function::AccumulatorArgs;
+use datafusion::logical_expr::utils::format_state_name;
+use datafusion::logical_expr::{Accumulator, EmitTo, GroupsAccumulator};
+
+use crate::common::exec_err;
+
+/// How one aggregate maps onto its core state.
+pub(crate) trait CoreAgg: 'static {
+    /// SQL name (for error messages).
+    const NAME: &'static str;
+    /// The core state of one group.
+    type State: Default + Debug + Send + Sync;
+    /// Parsed parameters (granularity, mode, window ...) kept across
+    /// batches: a run of rows with the same parameter text is parsed once.
+    type Cache: Default + Debug + Send + Sync;
+    /// The typed input arrays of one batch.
+    type Input<'a>;
+
+    /// Downcast the (coerced) argument arrays of a batch.
+    fn input(values: &[ArrayRef]) -> Result<Self::Input<'_>>;
+
+    /// Add row `row` to `state` (rows whose NULLs mean "skip" are skipped here).
+    fn update(input: &Self::Input<'_>, row: usize, cache: &mut Self::Cache, state: &mut Self::State) -> Result<()>;
+
+    /// Merge an encoded intermediate state (the output of [`CoreAgg::encode`]).
+    fn merge(state: &mut Self::State, encoded: &[u8]) -> Result<()>;
+
+    /// Encode `state` into `buf` (cleared by the callee); `false` = the
+    /// state carries nothing (an empty group) and is emitted as NULL.
+    fn encode(state: &Self::State, buf: &mut Vec<u8>) -> bool;
+
+    /// Heap bytes owned by `state` (for memory accounting).
+    fn heap_size(state: &Self::State) -> usize;
+
+    /// The final values of `states`, one row each, in order.
+    fn evaluate(states: &mut [Self::State]) -> Result<ArrayRef>;
+}
+
+/// The single intermediate state column of every churnkit aggregate.
+pub(crate) fn state_fields(name: &str) -> Vec<FieldRef> {
+    vec![Arc::new(Field::new(format_state_name(name, "state"), DataType::Binary, true))]
+}
+
+fn check_args(name: &str, args: &AccumulatorArgs) -> Result<()> {
+    if args.is_distinct {
+        return not_impl_err!("{name}(DISTINCT ...) is not supported");
+    }
+    Ok(())
+}
+
+/// `Accumulator` of one group (no GROUP BY, window functions).
+pub(crate) fn accumulator<A: CoreAgg>(args: &AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+    check_args(A::NAME, args)?;
+    Ok(Box::new(CoreAccumulator::<A> { state: A::State::default(), cache: A::Cache::default(), buf: Vec::new(), _agg: PhantomData }))
+}
+
+/// `GroupsAccumulator` over every group of a GROUP BY.
+pub(crate) fn groups_accumulator<A: CoreAgg>(args: &AccumulatorArgs) -> Result<Box<dyn GroupsAccumulator>> {
+    check_args(A::NAME, args)?;
+    Ok(Box::new(CoreGroupsAccumulator::<A> {
+        states: Vec::new(),
+        cache: A::Cache::default(),
+        heap: 0,
+        buf: Vec::new(),
+        _agg: PhantomData,
+    }))
+}
+
+/// The `AggregateUDFImpl` methods every churnkit aggregate shares.
+macro_rules! core_aggregate_methods {
+    () => {
+        fn accumulator(&self, args: datafusion::logical_expr::function::AccumulatorArgs) -> datafusion::common::Result<Box<dyn datafusion::logical_expr::Accumulator>> {
+            $crate::aggregate::accumulator::<Self>(&args)
+        }
+
+        fn state_fields(&self, args: datafusion::logical_expr::function::StateFieldsArgs) -> datafusion::common::Result<Vec<datafusion::arrow::datatypes::FieldRef>> {
+            Ok($crate::aggregate::state_fields(args.name))
+        }
+
+        fn groups_accumulator_supported(&self, args: datafusion::logical_expr::function::AccumulatorArgs) -> bool {
+            !args.is_distinct
+        }
+
+        fn create_groups_accumulator(
+            &self,
+            args: datafusion::logical_expr::function::AccumulatorArgs,
+        ) -> datafusion::common::Result<Box<dyn datafusion::logical_expr::GroupsAccumulator>> {
+            $crate::aggregate::groups_accumulator::<Self>(&args)
+        }
+
+        /// The result does not depend on the order of the rows.
+        fn order_sensitivity(&self) -> datafusion::logical_expr::utils::AggregateOrderSensitivity {
+            datafusion::logical_expr::utils::AggregateOrderSensitivity::Insensitive
+        }
+
+        fn documentation(&self) -> Option<&datafusion::logical_expr::Documentation> {
+            self.doc()
+        }
+    };
+}
+pub(crate) use core_aggregate_methods;
+
+struct CoreAccumulator<A: CoreAgg> {
+    state: A::State,
+    cache: A::Cache,
+    buf: Vec<u8>,
+    _agg: PhantomData<fn() -> A>,
+}
+
+impl<A: CoreAgg> Debug for CoreAccumulator<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct(A::NAME).field("state", &self.state).finish()
+    }
+}
+
+impl<A: CoreAgg> Accumulator for CoreAccumulator<A> {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
+        let rows = values.first().map_or(0, |v| v.len());
+        let input = A::input(values)?;
+        for row in 0..rows {
+            A::update(&input, row, &mut self.cache, &mut self.state)?;
+        }
+        Ok(())
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
+        let encoded = state_array(A::NAME, states)?;
+        for row in 0..encoded.len() {
+            if encoded.is_valid(row) {
+                A::merge(&mut self.state, encoded.value(row))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn state(&mut self) -> Result<Vec<ScalarValue>> {
+        let bytes = A::encode(&self.state, &mut self.buf).then(|| self.buf.clone());
+        Ok(vec![ScalarValue::Binary(bytes)])
+    }
+
+    fn evaluate(&mut self) -> Result<ScalarValue> {
+        // not resetting: a window function evaluates after every row
+        let array = A::evaluate(std::slice::from_mut(&mut self.state))?;
+        ScalarValue::try_from_array(&array, 0)
+    }
+
+    fn size(&self) -> usize {
+        size_of_val(self) + A::heap_size(&self.state) + self.buf.capacity()
+    }
+}
+
+struct CoreGroupsAccumulator<A: CoreAgg> {
+    /// The state of group `g` is `states[g]`.
+    states: Vec<A::State>,
+    cache: A::Cache,
+    /// Sum of `A::heap_size` over `states`, maintained incrementally.
+    heap: usize,
+    /// Scratch buffer for encoding, reused for every group.
+    buf: Vec<u8>,
+    _agg: PhantomData<fn() -> A>,
+}
+
+impl<A: CoreAgg> CoreGroupsAccumulator<A> {
+    fn ensure_groups(&mut self, total_num_groups: usize) {
+        if self.states.len() < total_num_groups {
+            self.states.resize_with(total_num_groups, A::State::default);
+        }
+    }
+
+    /// Remove the groups to emit, keeping the heap count right.
+    fn take(&mut self, emit_to: EmitTo) -> Vec<A::State> {
+        let taken = emit_to.take_needed(&mut self.states);
+        let freed: usize = taken.iter().map(A::heap_size).sum();
+        self.heap = self.heap.saturating_sub(freed);
+        taken
+    }
+}
+
+/// The row selection of a FILTER clause: a row counts when the filter is true
+/// (NULL counts as false).
+#[inline]
+fn selected(filter: &BooleanArray, row: usize) -> bool {
+    filter.is_valid(row) && filter.value(row)
+}
+
+impl<A: CoreAgg> GroupsAccumulator for CoreGroupsAccumulator<A> {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&BooleanArray>,
+        total_num_groups: usize,
+    ) -> Result<()> {
+        self.ensure_groups(total_num_groups);
+        let input = A::input(values)?;
+        let mut grown = 0usize;
+        let mut step = |row: usize, group: usize| -> Result<()> {
+            let state = &mut self.states[group];
+            let before = A::heap_size(state);
+            A::update(&input, row, &mut self.cache, state)?;
+            grown += A::heap_size(state).saturating_sub(before);
+            Ok(())
+        };
+        let result = match opt_filter {
+            None => group_indices.iter().enumerate().try_for_each(|(row, &g)| step(row, g)),
+            Some(filter) => group_indices.iter().enumerate().filter(|(row, _)| selected(filter, *row)).try_for_each(|(row, &g)| step(row, g)),
+        };
+        self.heap += grown;
+        result
+    }
+
+    fn merge_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], total_num_groups: usize) -> Result<()> {
+        self.ensure_groups(total_num_groups);
+        let encoded = state_array(A::NAME, values)?;
+        for (row, &group) in group_indices.iter().enumerate() {
+            if encoded.is_valid(row) {
+                let state = &mut self.states[group];
+                let before = A::heap_size(state);
+                A::merge(state, encoded.value(row))?;
+                self.heap += A::heap_size(state).saturating_sub(before);
+            }
+        }
+        Ok(())
+    }
+
+    fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
+        let mut states = self.take(emit_to);
+        A::evaluate(&mut states)
+    }
+
+    fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
+        let states = self.take(emit_to);
+        let mut out = BinaryBuilder::with_capacity(states.len(), 0);
+        for s in &states {
+            if A::encode(s, &mut self.buf) {
+                out.append_value(&self.buf);
+            } else {
+                out.append_null();
+            }
+        }
+        Ok(vec![Arc::new(out.finish())])
+    }
+
+    /// Each row as its own group (DataFusion skips partial aggregation when
+    /// it does not reduce the rows): one encoded state per row, NULL for rows
+    /// the FILTER clause drops.
+    fn convert_to_state(&self, values: &[ArrayRef], opt_filter: Option<&BooleanArray>) -> Result<Vec<ArrayRef>> {
+        let rows = values.first().map_or(0, |v| v.len());
+        let input = A::input(values)?;
+        let mut cache = A::Cache::default();
+        let mut buf = Vec::new();
+        let mut out = BinaryBuilder::with_capacity(rows, 0);
+        for row in 0..rows {
+            if opt_filter.is_some_and(|f| !selected(f, row)) {
+                out.append_null();
+                continue;
+            }
+            let mut state = A::State::default();
+            A::update(&input, row, &mut cache, &mut state)?;
+            if A::encode(&state, &mut buf) {
+                out.append_value(&buf);
+            } else {
+                out.append_null();
+            }
+        }
+        Ok(vec![Arc::new(out.finish())])
+    }
+
+    fn size(&self) -> usize {
+        self.states.capacity() * size_of::<A::State>() + self.heap + self.buf.capacity() + size_of::<Self>()
+    }
+}
+
+fn state_array<'a>(name: &str, states: &'a [ArrayRef]) -> Result<&'a datafusion::arrow::array::BinaryArray> {
+    let first = states.first().ok_or_else(|| internal_datafusion_err!("{name}: missing state column"))?;
+    as_binary_array(first)
+}
+
+// ---------------------------------------------------------------------------
+// helpers shared by the aggregates
+// ---------------------------------------------------------------------------
+
+/// The encoded states as a `Binary` result (the summary aggregates return
+/// their state): NULL for an empty group.
+pub(crate) fn encoded_results<A: CoreAgg>(states: &[A::State]) -> ArrayRef {
+    let mut out = BinaryBuilder::with_capacity(states.len(), 0);
+    let mut buf = Vec::new();
+    for s in states {
+        if A::encode(s, &mut buf) {
+            out.append_value(&buf);
+        } else {
+            out.append_null();
+        }
+    }
+    Arc::new(out.finish())
+}
+
+/// The last parameter text parsed and its value, kept across batches (the
+/// text is copied into a reused buffer only when it changes).
+#[derive(Debug)]
+pub(crate) struct ParseCache<V> {
+    last: Option<(String, V)>,
+}
+
+impl<V> Default for ParseCache<V> {
+    fn default() -> Self {
+        ParseCache { last: None }
+    }
+}
+
+impl<V: Copy> ParseCache<V> {
+    #[inline]
+    pub(crate) fn get(&mut self, text: &str, parse: impl FnOnce(&str) -> churnkit_core::Result<V>) -> Result<V> {
+        if let Some((k, v)) = &self.last {
+            if k == text {
+                return Ok(*v);
+            }
+        }
+        let v = parse(text).map_err(exec_err)?;
+        match &mut self.last {
+            Some((k, old)) => {
+                k.clear();
+                k.push_str(text);
+                *old = v;
+            }
+            None => self.last = Some((text.to_string(), v)),
+        }
+        Ok(v)
+    }
+}
+
+/// A `List<Boolean>` argument (conditions, funnel steps) read without
+/// allocating: row `i` is the slice `offsets[i]..offsets[i + 1]` of one
+/// `BooleanArray`.
+pub(crate) struct BoolLists<'a> {
+    list: &'a ListArray,
+    values: &'a BooleanArray,
+}
+
+impl<'a> BoolLists<'a> {
+    pub(crate) fn new(name: &str, array: &'a ArrayRef) -> Result<Self> {
+        let list = array.as_any().downcast_ref::<ListArray>().ok_or_else(|| {
+            internal_datafusion_err!("{name}: expected a List<Boolean> argument after coercion, got {}", array.data_type())
+        })?;
+        let values = as_boolean_array(list.values())?;
+        Ok(BoolLists { list, values })
+    }
+
+    /// The elements of row `i` (NULL elements as `None`) and their number;
+    /// `None` when the list itself is NULL.
+    #[inline]
+    pub(crate) fn row(&self, i: usize) -> Option<(impl Iterator<Item = Option<bool>> + 'a, usize)> {
+        if self.list.is_null(i) {
+            return None;
+        }
+        let offsets = self.list.value_offsets();
+        let (start, end) = (offsets[i] as usize, offsets[i + 1] as usize);
+        let values = self.values;
+        Some(((start..end).map(move |j| if values.is_valid(j) { Some(values.value(j)) } else { None }), end - start))
+    }
+}
+
+/// A list argument of booleans (`List`, `LargeList`, `FixedSizeList` of
+/// `Boolean` or NULLs), or NULL -> `List<Boolean>`.
+pub(crate) fn coerce_bool_list(function: &str, argument: &str, t: &DataType) -> Result<DataType> {
+    let element = match t {
+        DataType::Null => return Ok(bool_list_type()),
+        DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) => f.data_type(),
+        _ => return plan_err!("{function}: argument {argument} must be an array of booleans, got {t}"),
+    };
+    match element {
+        DataType::Boolean | DataType::Null => Ok(bool_list_type()),
+        _ => plan_err!("{function}: argument {argument} must be an array of booleans, got {t}"),
+    }
+}
+
+/// `List<Boolean>` with nullable elements (the `boolean[]` of Postgres).
+pub(crate) fn bool_list_type() -> DataType {
+    DataType::List(Arc::new(Field::new_list_field(DataType::Boolean, true)))
+}

@@ -1,0 +1,241 @@
+//! `window_funnel(window, occurred_at, steps [, mode])` → `Int32` (ClickHouse `windowFunnel()`)
+
+use std::sync::Arc;
+
+use churnkit_core::agg::{FunnelMode, FunnelParams, FunnelState};
+use churnkit_core::error::num;
+use churnkit_core::ChurnError;
+use datafusion::arrow::array::{Array, ArrayRef, Float64Array, Int32Array, IntervalMonthDayNanoArray, StringArray, TimestampMicrosecondArray};
+use datafusion::arrow::datatypes::{DataType, IntervalMonthDayNano, IntervalUnit};
+use datafusion::common::cast::{as_float64_array, as_interval_mdn_array, as_string_array, as_timestamp_microsecond_array};
+use datafusion::common::{internal_datafusion_err, plan_err, Result, ScalarValue};
+use datafusion::logical_expr::{AggregateUDFImpl, Signature, Volatility};
+use datafusion_macros::user_doc;
+
+use super::{coerce_bool_list, core_aggregate_methods, BoolLists, CoreAgg, ParseCache};
+use crate::common::{check_arity, coerce_string, coerce_timestamp, exec_err};
+
+const NAME: &str = "window_funnel";
+
+#[user_doc(
+    doc_section(label = "churnkit Functions"),
+    description = "ClickHouse windowFunnel(): the deepest step of the chain step 1 -> step 2 -> ... -> step n that the \
+group's events reach with every step within `window` of the chain's step-1 event. `steps` is an array of n booleans \
+(1 to 32, the same number on every row): steps[k] says whether the row is step k. Mode: '' (default) or a \
+comma-separated list of 'strict_order', 'strict_deduplication', 'strict_increase', with ClickHouse's meaning. \
+Rows with a NULL occurred_at, steps, window or mode are skipped; NULL elements of steps count as false. \
+0 for a group without rows (as ClickHouse). Errors on a window with months (not a fixed length) or a negative window, \
+an unknown mode, an empty or too long steps array, and on a window, mode or number of steps that differs within a group. \
+Arguments are checked in the order window, mode, then the number of steps.",
+    syntax_example = "window_funnel(window, occurred_at, steps[, mode])",
+    sql_example = r#"```sql
+> SELECT user_id, window_funnel(INTERVAL '7 days', ts, [event = 'signup', event = 'invite', event = 'first_report']) AS level
+  FROM (VALUES (1, '2024-01-01T10:00:00Z', 'signup'), (1, '2024-01-03T10:00:00Z', 'invite'),
+               (1, '2024-01-20T10:00:00Z', 'first_report'), (2, '2024-01-01T10:00:00Z', 'signup'),
+               (2, '2024-01-02T10:00:00Z', 'invite'), (2, '2024-01-05T10:00:00Z', 'first_report'))
+       AS e(user_id, ts, event)
+  GROUP BY user_id ORDER BY user_id;
++---------+-------+
+| user_id | level |
++---------+-------+
+| 1       | 2     |
+| 2       | 3     |
++---------+-------+
+```"#,
+    argument(name = "window", description = "Longest time from the chain's first step to its last: an interval without months (days count as 24 hours), or a number of seconds."),
+    argument(name = "occurred_at", description = "When the event happened (timestamp, date or timestamp string)."),
+    argument(name = "steps", description = "Array of booleans: which steps this row is."),
+    argument(name = "mode", description = "'' (default) or a comma-separated list of strict_order, strict_deduplication, strict_increase (case-insensitive).")
+)]
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct WindowFunnelFunc {
+    signature: Signature,
+}
+
+impl Default for WindowFunnelFunc {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl WindowFunnelFunc {
+    pub fn new() -> Self {
+        Self { signature: Signature::user_defined(Volatility::Immutable) }
+    }
+}
+
+/// An interval (any unit) or NULL -> `Interval(MonthDayNano)`; a number -> `Float64` (seconds).
+fn coerce_window(t: &DataType) -> Result<DataType> {
+    match t {
+        DataType::Interval(_) | DataType::Null => Ok(DataType::Interval(IntervalUnit::MonthDayNano)),
+        DataType::Dictionary(_, v) => coerce_window(v),
+        t if t.is_numeric() => Ok(DataType::Float64),
+        _ => plan_err!("{NAME}: argument window must be an interval or a number of seconds, got {t}"),
+    }
+}
+
+impl AggregateUDFImpl for WindowFunnelFunc {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
+        check_arity(NAME, arg_types, &[3, 4], "3 or 4")?;
+        let mut out = vec![
+            coerce_window(&arg_types[0])?,
+            coerce_timestamp(NAME, "occurred_at", &arg_types[1])?,
+            coerce_bool_list(NAME, "steps", &arg_types[2])?,
+        ];
+        if let Some(t) = arg_types.get(3) {
+            out.push(coerce_string(NAME, "mode", t)?);
+        }
+        Ok(out)
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Int32)
+    }
+
+    /// Never NULL: 0 for a group without rows.
+    fn is_nullable(&self) -> bool {
+        false
+    }
+
+    fn default_value(&self, _data_type: &DataType) -> Result<ScalarValue> {
+        Ok(ScalarValue::Int32(Some(0)))
+    }
+
+    core_aggregate_methods!();
+}
+
+/// A window interval in µs: days count as 24 hours, months are refused
+/// (not a fixed length), nanoseconds are truncated to µs.
+pub(crate) fn interval_window(v: IntervalMonthDayNano) -> churnkit_core::Result<i64> {
+    churnkit_core::time::interval_to_micros(NAME, "window", v.months.into(), v.days.into(), v.nanoseconds / 1000)
+}
+
+/// A window of `seconds` in µs (rounded to the nearest µs).
+pub(crate) fn seconds_window(seconds: f64) -> churnkit_core::Result<i64> {
+    if !seconds.is_finite() {
+        return Err(ChurnError::new(NAME, "window", format!("{} is not a finite number of seconds", num(seconds))));
+    }
+    let micros = (seconds * 1e6).round();
+    // i64::MAX as f64 rounds up to 2^63, itself out of range
+    if micros >= i64::MAX as f64 || micros < i64::MIN as f64 {
+        return Err(ChurnError::new(NAME, "window", "out of range"));
+    }
+    Ok(micros as i64)
+}
+
+pub(crate) enum Window<'a> {
+    Interval(&'a IntervalMonthDayNanoArray),
+    Seconds(&'a Float64Array),
+}
+
+pub(crate) struct Input<'a> {
+    window: Window<'a>,
+    ts: &'a TimestampMicrosecondArray,
+    steps: BoolLists<'a>,
+    /// `None`: the three-argument form (mode '').
+    mode: Option<&'a StringArray>,
+}
+
+/// The last window and mode seen (usually constants), converted once.
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    interval: Option<(IntervalMonthDayNano, i64)>,
+    seconds: Option<(u64, i64)>,
+    mode: ParseCache<FunnelMode>,
+}
+
+impl CoreAgg for WindowFunnelFunc {
+    const NAME: &'static str = NAME;
+    type State = FunnelState;
+    type Cache = Cache;
+    type Input<'a> = Input<'a>;
+
+    fn input(values: &[ArrayRef]) -> Result<Input<'_>> {
+        let window = match values[0].data_type() {
+            DataType::Interval(IntervalUnit::MonthDayNano) => Window::Interval(as_interval_mdn_array(&values[0])?),
+            DataType::Float64 => Window::Seconds(as_float64_array(&values[0])?),
+            t => return Err(internal_datafusion_err!("{NAME}: unexpected window type {t} after coercion")),
+        };
+        Ok(Input {
+            window,
+            ts: as_timestamp_microsecond_array(&values[1])?,
+            steps: BoolLists::new(NAME, &values[2])?,
+            mode: values.get(3).map(|m| as_string_array(m)).transpose()?,
+        })
+    }
+
+    /// Checked in the order: window (months, range), mode, then
+    /// `FunnelParams::new` (negative window, number of steps), then the
+    /// group's parameters (core).
+    #[inline]
+    fn update(input: &Input<'_>, row: usize, cache: &mut Cache, state: &mut FunnelState) -> Result<()> {
+        let window_null = match input.window {
+            Window::Interval(a) => a.is_null(row),
+            Window::Seconds(a) => a.is_null(row),
+        };
+        if window_null || input.ts.is_null(row) || input.mode.is_some_and(|m| m.is_null(row)) {
+            return Ok(());
+        }
+        let Some((steps, len)) = input.steps.row(row) else { return Ok(()) };
+        let window = match input.window {
+            Window::Interval(a) => {
+                let v = a.value(row);
+                match cache.interval {
+                    Some((k, w)) if k == v => w,
+                    _ => {
+                        let w = interval_window(v).map_err(exec_err)?;
+                        cache.interval = Some((v, w));
+                        w
+                    }
+                }
+            }
+            Window::Seconds(a) => {
+                let v = a.value(row);
+                match cache.seconds {
+                    Some((k, w)) if k == v.to_bits() => w,
+                    _ => {
+                        let w = seconds_window(v).map_err(exec_err)?;
+                        cache.seconds = Some((v.to_bits(), w));
+                        w
+                    }
+                }
+            }
+        };
+        let mode = match input.mode {
+            None => FunnelMode::default(),
+            Some(m) => cache.mode.get(m.value(row), FunnelMode::parse)?,
+        };
+        let params = FunnelParams::new(window, len, mode).map_err(exec_err)?;
+        state.update(params, input.ts.value(row), steps, len).map_err(exec_err)
+    }
+
+    fn merge(state: &mut FunnelState, encoded: &[u8]) -> Result<()> {
+        let other = FunnelState::decode(encoded).map_err(exec_err)?;
+        state.merge(&other).map_err(exec_err)
+    }
+
+    fn encode(state: &FunnelState, buf: &mut Vec<u8>) -> bool {
+        if state.params.is_none() {
+            return false;
+        }
+        *buf = state.encode();
+        true
+    }
+
+    fn heap_size(state: &FunnelState) -> usize {
+        state.events.len() * size_of::<(i64, u8)>()
+    }
+
+    /// The level reached; 0 for a group without rows.
+    fn evaluate(states: &mut [FunnelState]) -> Result<ArrayRef> {
+        Ok(Arc::new(Int32Array::from_iter_values(states.iter_mut().map(|s| s.finish()))))
+    }
+}

@@ -84,10 +84,10 @@ SELECT count(DISTINCT cohort), sum(customers) FILTER (WHERE period = 0), count(*
 
 
 def pg(sql, workers=0, extra=""):
+    # the backend reads its own peak RSS (VmHWM) after the query
     script = (f"SET max_parallel_workers_per_gather = {workers}; SET work_mem = '256MB'; {extra}\n"
-              "SELECT pg_backend_pid() AS pid \\gset\n"
               "\\timing on\n" + sql.strip() + ";\n\\timing off\n"
-              "\\! grep VmHWM /proc/:pid/status\n")
+              "SELECT substring(pg_read_file('/proc/' || pg_backend_pid() || '/status') FROM 'VmHWM:\\s+\\d+ kB');\n")
     p = subprocess.run([PSQL, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"], input=script, capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError(p.stderr)

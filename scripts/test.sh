@@ -7,6 +7,8 @@
 #   4. tests/parity: the same generated arguments and data sets through
 #      Postgres and DataFusion (scalar functions, aggregates)
 #   5. tests/docs: every example of docs/*.md, in both engines
+#   6. tests/views: every warehouse view (sql/views/) in both engines
+#   and pg_tests/dump_restore.sh: a real pg_dump/pg_restore keeps the churn database
 # Every suite runs even if an earlier one failed; the exit status is non-zero
 # when any failed. Idempotent: nothing is installed twice.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -38,6 +40,7 @@ suite() {
 suite "cargo test (core, DataFusion UDFs, CLI)" cargo test --no-fail-fast
 suite "install the extension" install_extension
 suite "pg_regress (pg_tests/)" bash pg_tests/run.sh
+suite "dump/restore of the churn database (pg_tests/dump_restore.sh)" bash pg_tests/dump_restore.sh
 
 # One live server for the cross-engine suites.
 CLUSTER_ENV="$(bash pg_tests/cluster.sh start)"
@@ -47,6 +50,7 @@ export CHURNKIT_BIN="$ROOT/target/debug/churnkit"
 suite "parity: scalar functions, Postgres vs DataFusion" python3 tests/parity/run_parity.py
 suite "parity: aggregates, Postgres vs DataFusion" python3 tests/parity/run_parity_aggregates.py
 suite "docs examples in both engines" python3 tests/docs/check_docs.py
+suite "warehouse views, Postgres vs DataFusion" python3 tests/views/run_views.py
 
 log "total $(( $(date +%s) - start ))s"
 [ "$failed" = 0 ] || printf 'failed suite: %s\n' "${failed_names[@]}"

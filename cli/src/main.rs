@@ -8,6 +8,7 @@
 //! * 101: an internal error (a panic; there should be none): one line
 //!   `churnkit: internal error: ...` on stderr.
 
+mod as_of;
 mod error;
 mod generate;
 mod output;

@@ -1,11 +1,13 @@
-//! The DataFusion session of every verb: UTC, the churnkit functions, and the
-//! files named on the command line registered as tables.
+//! The DataFusion session of every verb: UTC, the churnkit functions, the
+//! reference time `as_of()`, and the files named on the command line
+//! registered as tables.
 
 use std::path::Path;
 
 use datafusion::execution::context::SessionConfig;
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
 
+use crate::as_of::{AsOf, AsOfFunc};
 use crate::error::{CliError, Result};
 
 /// A file to register as a table (`--table NAME=PATH`).
@@ -52,12 +54,14 @@ impl FileFormat {
     }
 }
 
-/// A session in UTC with every churnkit function registered.
-pub fn new_context() -> SessionContext {
+/// A session in UTC with every churnkit function registered, and `as_of()`
+/// returning `as_of` (resolve it once per command: see [`crate::as_of`]).
+pub fn new_context(as_of: AsOf) -> SessionContext {
     let mut config = SessionConfig::new().with_information_schema(true);
     config.options_mut().execution.time_zone = Some("UTC".to_string());
     let ctx = SessionContext::new_with_config(config);
     datafusion_churnkit::register_all(&ctx);
+    ctx.register_udf(AsOfFunc::udf(as_of));
     ctx
 }
 

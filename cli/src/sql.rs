@@ -8,6 +8,7 @@ use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::DFParserBuilder;
 use datafusion::sql::sqlparser::dialect::dialect_from_str;
 
+use crate::as_of::AsOfArg;
 use crate::error::{CliError, Result};
 use crate::output::{write_stream, Format, PipeAware};
 use crate::session::{new_context, parse_table_arg, register_table, TableArg};
@@ -17,7 +18,9 @@ use crate::session::{new_context, parse_table_arg, register_table, TableArg};
 #[command(after_help = "Examples:\n  \
     churnkit sql \"SELECT engagement_score(600, 15, 30, 30) AS s, health_tier(72) AS t\"\n  \
     churnkit sql --table events=events.parquet --format csv \\\n    \
-    \"CREATE VIEW v AS SELECT account_id, count(*) AS n FROM events GROUP BY 1; SELECT * FROM v ORDER BY n DESC LIMIT 10\"")]
+    \"CREATE VIEW v AS SELECT account_id, count(*) AS n FROM events GROUP BY 1; SELECT * FROM v ORDER BY n DESC LIMIT 10\"\n  \
+    churnkit sql --as-of 2024-07-01T00:00:00Z --table events=events.parquet \\\n    \
+    \"SELECT account_id, activity_trend(occurred_at, as_of(), 14) AS trend FROM events GROUP BY 1\"")]
 pub struct SqlArgs {
     /// Register a file as a table, by extension: .parquet, .csv (with a header row), .json/.ndjson (one object per line). Repeatable.
     #[arg(long = "table", short = 't', value_name = "NAME=PATH", value_parser = parse_table_arg)]
@@ -27,13 +30,16 @@ pub struct SqlArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
+    #[command(flatten)]
+    pub as_of: AsOfArg,
+
     /// SQL to run ('-' reads it from stdin). Several statements separated by ';' run in order; the result of the last one is printed.
     #[arg(value_name = "SQL")]
     pub sql: String,
 }
 
 pub async fn run(args: SqlArgs) -> Result<()> {
-    let ctx = new_context();
+    let ctx = new_context(args.as_of.resolve());
     for table in &args.tables {
         register_table(&ctx, table).await?;
     }

@@ -50,14 +50,16 @@ def run_pg(sql, setup=""):
     return header, [[None if c == "<NULL>" else c for c in r] for r in rows]
 
 
-def run_df(sql, tables=None):
+def run_df(sql, tables=None, options=()):
     """Run SQL with `churnkit sql --format csv`; return (header, rows) with NULL = None.
+    `options` are more `churnkit sql` options (e.g. ["--as-of", "2024-07-01T00:00:00Z"]); the SQL
+    is passed on stdin, so it may be long (a whole set of views).
     Raises EngineError on an error (message without the DataFusion prefix)."""
-    args = [CHURNKIT_BIN, "sql", "--format", "csv"]
+    args = [CHURNKIT_BIN, "sql", "--format", "csv", *options]
     for name, path in (tables or {}).items():
         args += ["--table", f"{name}={path}"]
-    args.append(sql)
-    p = subprocess.run(args, capture_output=True, text=True)
+    args.append("-")
+    p = subprocess.run(args, input=sql, capture_output=True, text=True)
     if p.returncode != 0:
         err = p.stderr.strip().splitlines()
         line = next((l for l in err if l.startswith("churnkit: error:")), err[-1] if err else "")

@@ -23,6 +23,14 @@
 #   CHURNKIT_PG_TMP   parent of the cluster directory (default /tmp; must be
 #                     readable by the `postgres` user, so never under /root)
 #   CHURNKIT_PG_KEEP  1 = `stop` keeps the directory (to read server.log)
+#   CHURNKIT_PG_CRON  1 = start the server with pg_cron (Debian package
+#                     postgresql-15-cron): shared_preload_libraries = 'pg_cron',
+#                     cron.database_name = CHURNKIT_PG_CRON_DB, jobs connect over
+#                     the cluster's unix socket (cron.host). When that database is
+#                     `churnkit` (the default), `CREATE EXTENSION pg_cron` is run
+#                     there too; another database (e.g. pg_regress's) creates
+#                     the extension itself once it exists.
+#   CHURNKIT_PG_CRON_DB  the database of pg_cron's jobs (default churnkit)
 #
 # The extension must already be installed (cargo pgrx install -p churnkit ...).
 # Postgres refuses to run as root: when run as root the server runs as the
@@ -71,6 +79,15 @@ start() {
         rm -rf "$dir"
         return 1
     fi
+    local cron_opts=""
+    if [ "${CHURNKIT_PG_CRON:-0}" = 1 ]; then
+        if [ ! -f "$("$PG_BIN/pg_config" --pkglibdir)/pg_cron.so" ]; then
+            say "CHURNKIT_PG_CRON=1 but pg_cron is not installed (apt-get install postgresql-15-cron)"
+            rm -rf "$dir"
+            return 1
+        fi
+        cron_opts="-c shared_preload_libraries=pg_cron -c cron.database_name=${CHURNKIT_PG_CRON_DB:-churnkit} -c cron.host=$dir/sock"
+    fi
     while :; do
         if port_busy "$port"; then
             if [ "$explicit" = 1 ]; then
@@ -81,7 +98,7 @@ start() {
             continue
         fi
         if as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-            -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off -c TimeZone=UTC -c lc_messages=C" \
+            -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off -c TimeZone=UTC -c lc_messages=C $cron_opts" \
             start >/dev/null; then
             break
         fi
@@ -100,6 +117,9 @@ start() {
     "${psql[@]}" -d postgres -c 'CREATE DATABASE churnkit' >/dev/null
     if ! "${psql[@]}" -d churnkit -c 'CREATE EXTENSION churnkit' >/dev/null 2>"$dir/extension.log"; then
         say "warning: CREATE EXTENSION churnkit failed (is it installed?): $(cat "$dir/extension.log")"
+    fi
+    if [ "${CHURNKIT_PG_CRON:-0}" = 1 ] && [ "${CHURNKIT_PG_CRON_DB:-churnkit}" = churnkit ]; then
+        "${psql[@]}" -d churnkit -c 'CREATE EXTENSION pg_cron' >/dev/null
     fi
     print_env "$dir"
 }

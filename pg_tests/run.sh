@@ -12,6 +12,11 @@
 # regression.diffs on failure, stops the cluster on exit. Exit status 0 when
 # every test passes.
 #
+# The cluster runs pg_cron (CHURNKIT_PG_CRON=1 of cluster.sh, jobs in
+# database churnkit_regress) for the scheduled-refresh test warehouse_cron:
+# the Debian package postgresql-15-cron must be installed (scripts/test.sh
+# installs it). Running only named tests without warehouse_cron does not need it.
+#
 # Expected output: pg_tests/expected/<test>.out. After an intended change,
 # CHURNKIT_REGRESS_ACCEPT=1 copies the new results over the expected files
 # (then READ the diff before committing it).
@@ -27,6 +32,18 @@ PG_REGRESS="${PG_REGRESS:-/usr/lib/postgresql/15/lib/pgxs/src/test/regress/pg_re
 [ -x "$PG_REGRESS" ] || { echo "run.sh: pg_regress not found at $PG_REGRESS (apt-get install postgresql-server-dev-15)" >&2; exit 1; }
 if [ ! -f "$("$PG_BIN/pg_config" --sharedir)/extension/churnkit.control" ]; then
     echo "run.sh: the extension is not installed: run 'cargo pgrx install -p churnkit --pg-config $PG_BIN/pg_config' first" >&2
+    exit 1
+fi
+
+need_cron=1
+if [ $# -gt 0 ]; then
+    need_cron=0
+    for t in "$@"; do [ "$t" = warehouse_cron ] && need_cron=1; done
+fi
+if [ -f "$("$PG_BIN/pg_config" --pkglibdir)/pg_cron.so" ]; then
+    export CHURNKIT_PG_CRON=1 CHURNKIT_PG_CRON_DB=churnkit_regress
+elif [ "$need_cron" = 1 ]; then
+    echo "run.sh: pg_cron is not installed (apt-get install postgresql-15-cron): the test warehouse_cron needs it" >&2
     exit 1
 fi
 

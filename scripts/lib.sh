@@ -50,6 +50,8 @@ ensure_postgres_build_deps() {
     [ -x /usr/lib/postgresql/15/bin/psql ] || missing+=(postgresql-client-15)
     [ -f /usr/include/postgresql/15/server/postgres.h ] || missing+=(postgresql-server-dev-15)
     [ -x /usr/lib/postgresql/15/lib/pgxs/src/test/regress/pg_regress ] || missing+=(postgresql-server-dev-15)
+    # pg_cron: the scheduled churnkit.refresh() recipe (pg_tests/sql/warehouse_cron.sql)
+    [ -f /usr/lib/postgresql/15/lib/pg_cron.so ] || missing+=(postgresql-15-cron)
     command -v clang >/dev/null 2>&1 || missing+=(clang)
     ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || missing+=(libclang-dev)
     command -v sudo >/dev/null 2>&1 || missing+=(sudo)

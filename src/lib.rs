@@ -7,7 +7,10 @@
 //! (`schema = churnkit` in churnkit.control).
 //!
 //! * [`scalar`]: the scalar functions of DESIGN.md §3.1;
-//! * [`agg`]: the aggregates of §3.2, their summary types and accessors.
+//! * [`agg`]: the aggregates of §3.2, their summary types and accessors;
+//! * [`warehouse`]: the warehouse layer of §4 — `as_of()`, the view SQL of
+//!   `sql/views/` embedded by `build.rs`, `setup()`, `record_churn()`,
+//!   `refresh()`, the `churn_events` table and the `churnkit_reader` role.
 
 ::pgrx::pg_module_magic!(name, version);
 
@@ -16,3 +19,4 @@ mod array;
 mod cache;
 mod error;
 mod scalar;
+mod warehouse;

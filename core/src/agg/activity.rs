@@ -60,31 +60,14 @@ fn granularity_from_code(c: u8) -> Option<Granularity> {
 
 /// Transition state of `activity_agg`: empty until the first row fixes the
 /// granularity.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ActivityState {
     pub activity: Option<Activity>,
-    /// (day number, period index) of the last row: a customer's events come
-    /// day by day, so most rows skip the calendar computation. Not part of
-    /// the state's value (equality and encoding ignore it).
-    memo: Option<(i64, i64)>,
 }
-
-impl PartialEq for ActivityState {
-    fn eq(&self, other: &Self) -> bool {
-        self.activity == other.activity
-    }
-}
-
-impl Eq for ActivityState {}
 
 impl ActivityState {
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// A state holding an existing activity (e.g. to merge a decoded one).
-    pub fn from_activity(activity: Option<Activity>) -> Self {
-        ActivityState { activity, memo: None }
     }
 
     #[inline]
@@ -93,16 +76,7 @@ impl ActivityState {
         if a.granularity != granularity {
             return Err(mixed(a.granularity, granularity));
         }
-        let day = crate::time::day_number(occurred_at);
-        let period = match self.memo {
-            Some((d, p)) if d == day => p,
-            _ => {
-                let p = granularity.period_index(occurred_at);
-                self.memo = Some((day, p));
-                p
-            }
-        };
-        a.periods.insert(period);
+        a.periods.insert(granularity.period_index(occurred_at));
         Ok(())
     }
 
@@ -111,7 +85,6 @@ impl ActivityState {
             (_, None) => Ok(()),
             (None, Some(b)) => {
                 self.activity = Some(b.clone());
-                self.memo = None;
                 Ok(())
             }
             (Some(a), Some(b)) => {
@@ -156,7 +129,7 @@ impl ActivityState {
             _ => return Err(super::codec::corrupt(T, "bad flag")),
         };
         r.end()?;
-        Ok(ActivityState { activity, memo: None })
+        Ok(ActivityState { activity })
     }
 }
 

@@ -105,7 +105,7 @@ impl CoreAgg for ActivityAggFunc {
             state.activity = Some(other);
             Ok(())
         } else {
-            state.merge(&ActivityState::from_activity(Some(other))).map_err(exec_err)
+            state.merge(&ActivityState { activity: Some(other) }).map_err(exec_err)
         }
     }
 

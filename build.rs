@@ -38,23 +38,30 @@ fn main() {
 
     let views = read_views(&dir).unwrap_or_else(|e| panic!("churnkit build.rs: {e}"));
     let out = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR")).join("warehouse_views.rs");
-    fs::write(&out, render(&views)).unwrap_or_else(|e| panic!("churnkit build.rs: writing {}: {e}", out.display()));
+    fs::write(&out, render(&views))
+        .unwrap_or_else(|e| panic!("churnkit build.rs: writing {}: {e}", out.display()));
 }
 
 /// `NN_<name>` and the engine tag (`None` = shared file) of a view file name,
 /// `None` when the file is not a view file (no `.sql` ending).
 fn parse_name(file_name: &str) -> Result<Option<(u32, String, Option<String>)>, String> {
-    let Some(stem) = file_name.strip_suffix(".sql") else { return Ok(None) };
+    let Some(stem) = file_name.strip_suffix(".sql") else {
+        return Ok(None);
+    };
     let (stem, engine) = match stem.split_once('.') {
         Some((s, e)) => (s, Some(e.to_string())),
         None => (stem, None),
     };
-    let bad = || format!("sql/views/{file_name}: expected a name NN_<view>.sql or NN_<view>.<engine>.sql (view: lower-case letters, digits, _)");
+    let bad = || {
+        format!("sql/views/{file_name}: expected a name NN_<view>.sql or NN_<view>.<engine>.sql (view: lower-case letters, digits, _)")
+    };
     let (nn, view) = stem.split_once('_').ok_or_else(bad)?;
     let position: u32 = nn.parse().map_err(|_| bad())?;
     let ok_ident = !view.is_empty()
         && view.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && view.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        && view
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !ok_ident || nn.is_empty() || !nn.chars().all(|c| c.is_ascii_digit()) {
         return Err(bad());
     }
@@ -80,7 +87,9 @@ fn read_views(dir: &Path) -> Result<Vec<ViewFile>, String> {
         if file_name.starts_with('.') {
             continue;
         }
-        let Some((position, name, engine)) = parse_name(&file_name)? else { continue };
+        let Some((position, name, engine)) = parse_name(&file_name)? else {
+            continue;
+        };
         let slot = files.entry((position, name)).or_default();
         match engine.as_deref() {
             None => slot.0 = Some(entry.path()),
@@ -91,21 +100,35 @@ fn read_views(dir: &Path) -> Result<Vec<ViewFile>, String> {
     let mut views = Vec::new();
     let mut names = BTreeMap::new();
     for ((position, name), (shared, postgres)) in files {
-        let Some(path) = postgres.or(shared) else { continue };
+        let Some(path) = postgres.or(shared) else {
+            continue;
+        };
         if let Some(other) = names.insert(name.clone(), position) {
-            return Err(format!("view {name} is defined twice (positions {other:02} and {position:02})"));
+            return Err(format!(
+                "view {name} is defined twice (positions {other:02} and {position:02})"
+            ));
         }
         println!("cargo:rerun-if-changed={}", path.display());
-        let text = fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+        let text =
+            fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
         let file = format!("sql/views/{}", path.file_name().unwrap().to_string_lossy());
         let (description, columns, sql) = parse_file(&text);
         if sql.is_empty() {
             return Err(format!("{file}: no SELECT after the comment header"));
         }
         if description.is_empty() {
-            return Err(format!("{file}: the first line must be a comment: the view's description"));
+            return Err(format!(
+                "{file}: the first line must be a comment: the view's description"
+            ));
         }
-        views.push(ViewFile { position, name, file, sql, description, columns });
+        views.push(ViewFile {
+            position,
+            name,
+            file,
+            sql,
+            description,
+            columns,
+        });
     }
     Ok(views)
 }
@@ -132,7 +155,9 @@ fn parse_file(text: &str) -> (String, Vec<(String, String)>, String) {
             last = None;
             continue;
         }
-        let Some(comment) = t.strip_prefix("--") else { break };
+        let Some(comment) = t.strip_prefix("--") else {
+            break;
+        };
         lines.next();
         let body = comment.trim();
         if body.is_empty() {
@@ -166,7 +191,9 @@ fn parse_file(text: &str) -> (String, Vec<(String, String)>, String) {
             let desc = desc.trim();
             let ident = !name.is_empty()
                 && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-                && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if ident && !desc.is_empty() {
                 columns.push((name.to_string(), desc.to_string()));
                 last = Some(Some(columns.len() - 1));

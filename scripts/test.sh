@@ -37,6 +37,7 @@ suite() {
     fi
 }
 
+suite "cargo fmt --check" cargo fmt --all -- --check
 suite "cargo test (core, DataFusion UDFs, CLI)" cargo test --no-fail-fast
 suite "install the extension" install_extension
 suite "pg_regress (pg_tests/)" bash pg_tests/run.sh

@@ -67,9 +67,17 @@ impl<'a, T: Element> ArrayArg<'a, T> {
     /// An error unless the array has at most one dimension. Lower bounds
     /// other than 1 are accepted (the elements are read in order).
     #[inline]
-    pub(crate) fn one_dimensional(&self, function: &'static str, argument: &'static str) -> Result<(), ChurnError> {
+    pub(crate) fn one_dimensional(
+        &self,
+        function: &'static str,
+        argument: &'static str,
+    ) -> Result<(), ChurnError> {
         if self.ndim() > 1 {
-            Err(ChurnError::new(function, argument, "must be a one-dimensional array"))
+            Err(ChurnError::new(
+                function,
+                argument,
+                "must be a one-dimensional array",
+            ))
         } else {
             Ok(())
         }
@@ -114,7 +122,9 @@ impl<'a, T: Element> ArrayArg<'a, T> {
 /// `ARR_DIMS`: the dimensions, right after the fixed header.
 #[inline]
 unsafe fn dims(a: *const pg_sys::ArrayType) -> *const i32 {
-    a.cast::<u8>().add(std::mem::size_of::<pg_sys::ArrayType>()).cast()
+    a.cast::<u8>()
+        .add(std::mem::size_of::<pg_sys::ArrayType>())
+        .cast()
 }
 
 /// `ARR_NULLBITMAP`: the NULL bitmap, if the array has one.
@@ -124,7 +134,11 @@ unsafe fn null_bitmap(a: *const pg_sys::ArrayType) -> Option<*const u8> {
         None
     } else {
         let ndim = (*a).ndim.max(0) as usize;
-        Some(a.cast::<u8>().add(std::mem::size_of::<pg_sys::ArrayType>() + 2 * ndim * std::mem::size_of::<i32>()))
+        Some(
+            a.cast::<u8>().add(
+                std::mem::size_of::<pg_sys::ArrayType>() + 2 * ndim * std::mem::size_of::<i32>(),
+            ),
+        )
     }
 }
 
@@ -136,7 +150,8 @@ unsafe fn data_ptr(a: *const pg_sys::ArrayType) -> *const u8 {
     } else {
         // ARR_OVERHEAD_NONULLS(ndim) = MAXALIGN(header + 2 * ndim * sizeof(int))
         let ndim = (*a).ndim.max(0) as usize;
-        let unaligned = std::mem::size_of::<pg_sys::ArrayType>() + 2 * ndim * std::mem::size_of::<i32>();
+        let unaligned =
+            std::mem::size_of::<pg_sys::ArrayType>() + 2 * ndim * std::mem::size_of::<i32>();
         let align = pg_sys::MAXIMUM_ALIGNOF as usize;
         unaligned.div_ceil(align) * align
     };
@@ -144,7 +159,11 @@ unsafe fn data_ptr(a: *const pg_sys::ArrayType) -> *const u8 {
 }
 
 impl<T: Element> FromDatum for ArrayArg<'_, T> {
-    unsafe fn from_polymorphic_datum(datum: pg_sys::Datum, is_null: bool, _: pg_sys::Oid) -> Option<Self> {
+    unsafe fn from_polymorphic_datum(
+        datum: pg_sys::Datum,
+        is_null: bool,
+        _: pg_sys::Oid,
+    ) -> Option<Self> {
         if is_null || datum.is_null() {
             return None;
         }
@@ -152,33 +171,46 @@ impl<T: Element> FromDatum for ArrayArg<'_, T> {
         // place; anything else (compressed, out of line, short header,
         // expanded) is flattened by pg_detoast_datum
         let ptr = datum.cast_mut_ptr::<pg_sys::varlena>();
-        let detoasted = if pgrx::varatt_is_4b_u(ptr) { ptr } else { pg_sys::pg_detoast_datum(ptr) };
+        let detoasted = if pgrx::varatt_is_4b_u(ptr) {
+            ptr
+        } else {
+            pg_sys::pg_detoast_datum(ptr)
+        };
         let ptr = NonNull::new(detoasted.cast::<pg_sys::ArrayType>())?;
         if (*ptr.as_ptr()).elemtype != T::OID {
             // not reachable through the SQL signatures
-            pgrx::error!("churnkit: unexpected array element type {:?}", (*ptr.as_ptr()).elemtype);
+            pgrx::error!(
+                "churnkit: unexpected array element type {:?}",
+                (*ptr.as_ptr()).elemtype
+            );
         }
-        Some(ArrayArg { ptr, _elements: PhantomData })
+        Some(ArrayArg {
+            ptr,
+            _elements: PhantomData,
+        })
     }
 }
 
 unsafe impl<'fcx, T: Element + 'fcx> ArgAbi<'fcx> for ArrayArg<'fcx, T> {
     unsafe fn unbox_arg_unchecked(arg: Arg<'_, 'fcx>) -> Self {
         let index = arg.index();
-        arg.unbox_arg_using_from_datum().unwrap_or_else(|| panic!("argument {index} must not be null"))
+        arg.unbox_arg_using_from_datum()
+            .unwrap_or_else(|| panic!("argument {index} must not be null"))
     }
 }
 
 unsafe impl SqlTranslatable for ArrayArg<'_, bool> {
     const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(ArrayArg<'_, bool>);
     const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
-    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("boolean[]"));
+    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> =
+        Ok(SqlMappingRef::literal("boolean[]"));
     const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Err(ReturnsError::Datum);
 }
 
 unsafe impl SqlTranslatable for ArrayArg<'_, f64> {
     const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(ArrayArg<'_, f64>);
     const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
-    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("double precision[]"));
+    const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> =
+        Ok(SqlMappingRef::literal("double precision[]"));
     const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Err(ReturnsError::Datum);
 }

@@ -17,7 +17,10 @@ pub(crate) struct StrMemo<const N: usize, V> {
 
 impl<const N: usize, V: Copy> StrMemo<N, V> {
     pub(crate) fn new() -> Self {
-        StrMemo { keys: std::array::from_fn(|_| String::new()), value: None }
+        StrMemo {
+            keys: std::array::from_fn(|_| String::new()),
+            value: None,
+        }
     }
 
     fn get(&self, keys: &[&str; N]) -> Option<V> {

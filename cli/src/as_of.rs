@@ -17,7 +17,9 @@ use clap::Args;
 use datafusion::arrow::compute::kernels::cast_utils::string_to_timestamp_nanos;
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::{Result, ScalarValue};
-use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
 
 /// The reference instant, in microseconds since 1970-01-01 UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,7 +28,9 @@ pub struct AsOf(pub i64);
 impl AsOf {
     /// Now, truncated to the microsecond.
     pub fn now() -> Self {
-        let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).expect("system clock before 1970");
+        let since_epoch = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("system clock before 1970");
         AsOf(since_epoch.as_micros() as i64)
     }
 }
@@ -68,7 +72,10 @@ pub struct AsOfFunc {
 
 impl AsOfFunc {
     pub fn new(as_of: AsOf) -> Self {
-        Self { signature: Signature::nullary(Volatility::Immutable), as_of }
+        Self {
+            signature: Signature::nullary(Volatility::Immutable),
+            as_of,
+        }
     }
 
     pub fn udf(as_of: AsOf) -> ScalarUDF {
@@ -94,7 +101,10 @@ impl ScalarUDFImpl for AsOfFunc {
     }
 
     fn invoke_with_args(&self, _args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        Ok(ColumnarValue::Scalar(ScalarValue::TimestampMicrosecond(Some(self.as_of.0), Some("UTC".into()))))
+        Ok(ColumnarValue::Scalar(ScalarValue::TimestampMicrosecond(
+            Some(self.as_of.0),
+            Some("UTC".into()),
+        )))
     }
 }
 
@@ -109,10 +119,18 @@ mod tests {
         assert_eq!(parse_as_of("2024-07-01"), Ok(AsOf(midnight)));
         assert_eq!(parse_as_of("2024-07-01 00:00:00"), Ok(AsOf(midnight)));
         assert_eq!(parse_as_of("2024-07-01T02:00:00+02:00"), Ok(AsOf(midnight)));
-        assert_eq!(parse_as_of(" 2024-06-30T20:00:00-04:00 "), Ok(AsOf(midnight)));
-        assert_eq!(parse_as_of("2024-07-01T00:00:00.000001999Z"), Ok(AsOf(midnight + 1)));
+        assert_eq!(
+            parse_as_of(" 2024-06-30T20:00:00-04:00 "),
+            Ok(AsOf(midnight))
+        );
+        assert_eq!(
+            parse_as_of("2024-07-01T00:00:00.000001999Z"),
+            Ok(AsOf(midnight + 1))
+        );
         assert_eq!(parse_as_of("1969-12-31T23:59:59.9999995Z"), Ok(AsOf(-1)));
-        assert!(parse_as_of("yesterday").unwrap_err().contains("'yesterday' is not a timestamp"));
+        assert!(parse_as_of("yesterday")
+            .unwrap_err()
+            .contains("'yesterday' is not a timestamp"));
         assert!(parse_as_of("2024-13-01").is_err());
         assert!(parse_as_of("").is_err());
     }

@@ -75,7 +75,11 @@ pub type Result<T> = std::result::Result<T, CliError>;
 /// Collapse a multi-line message (DataFusion adds hints on new lines) into
 /// one line.
 pub fn one_line(text: &str) -> String {
-    text.split(['\n', '\r']).map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+    text.split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -84,7 +88,10 @@ mod tests {
 
     #[test]
     fn messages_become_one_line() {
-        assert_eq!(one_line("Error during planning: Invalid function 'x'.\nDid you mean 'y'?\n"), "Error during planning: Invalid function 'x'. Did you mean 'y'?");
+        assert_eq!(
+            one_line("Error during planning: Invalid function 'x'.\nDid you mean 'y'?\n"),
+            "Error during planning: Invalid function 'x'. Did you mean 'y'?"
+        );
         assert_eq!(one_line("plain"), "plain");
         assert_eq!(CliError::msg("a\r\nb").to_string(), "a\r\nb");
     }

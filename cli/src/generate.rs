@@ -10,7 +10,8 @@
 //! the first ones unchanged.
 
 use datafusion::arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
+    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder,
+    TimestampMicrosecondBuilder,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use datafusion::arrow::record_batch::RecordBatch;
@@ -35,7 +36,13 @@ pub struct GenConfig {
 
 impl Default for GenConfig {
     fn default() -> Self {
-        GenConfig { accounts: 2_000, days: 540, seed: 42, end: 1_719_792_000_000_000 /* 2024-07-01 */, scale: 1.0 }
+        GenConfig {
+            accounts: 2_000,
+            days: 540,
+            seed: 42,
+            end: 1_719_792_000_000_000, /* 2024-07-01 */
+            scale: 1.0,
+        }
     }
 }
 
@@ -46,7 +53,9 @@ pub struct Rng(u64);
 
 impl Rng {
     pub fn for_account(seed: u64, account: u64, stream: u64) -> Self {
-        let mut r = Rng(seed ^ account.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03));
+        let mut r = Rng(seed
+            ^ account.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03));
         r.next();
         r
     }
@@ -124,8 +133,28 @@ const EVENT_NAMES: [(&str, f64, bool); 8] = [
     ("invite_user", 4.0, true),
 ];
 
-const ADJECTIVES: [&str; 16] = ["Blue", "Bright", "Quantum", "North", "Silver", "Rapid", "Clear", "Green", "Iron", "Nimble", "Solar", "Urban", "Vivid", "Atlas", "Prime", "Crimson"];
-const NOUNS: [&str; 16] = ["Analytics", "Logistics", "Health", "Foods", "Robotics", "Media", "Labs", "Finance", "Systems", "Retail", "Energy", "Studios", "Networks", "Travel", "Bio", "Works"];
+const ADJECTIVES: [&str; 16] = [
+    "Blue", "Bright", "Quantum", "North", "Silver", "Rapid", "Clear", "Green", "Iron", "Nimble",
+    "Solar", "Urban", "Vivid", "Atlas", "Prime", "Crimson",
+];
+const NOUNS: [&str; 16] = [
+    "Analytics",
+    "Logistics",
+    "Health",
+    "Foods",
+    "Robotics",
+    "Media",
+    "Labs",
+    "Finance",
+    "Systems",
+    "Retail",
+    "Energy",
+    "Studios",
+    "Networks",
+    "Travel",
+    "Bio",
+    "Works",
+];
 
 /// One generated account (the `accounts` input of DESIGN §4).
 #[derive(Debug, Clone)]
@@ -160,23 +189,49 @@ impl GenConfig {
         let day = (self.days as f64 * r.f().powf(0.7)) as i64;
         let signed_up_at = start + day * DAY + 8 * HOUR + r.int(0, 10 * 3600) * 1_000_000;
         let (plan, base_mrr, seats) = match *r.pick(&[(0u8, 0.6), (1, 0.3), (2, 0.1)]) {
-            0 => ("starter", [49.0, 99.0, 149.0, 199.0][r.int(0, 3) as usize], r.int(2, 10)),
-            1 => ("pro", [299.0, 499.0, 799.0, 999.0][r.int(0, 3) as usize], r.int(10, 50)),
+            0 => (
+                "starter",
+                [49.0, 99.0, 149.0, 199.0][r.int(0, 3) as usize],
+                r.int(2, 10),
+            ),
+            1 => (
+                "pro",
+                [299.0, 499.0, 799.0, 999.0][r.int(0, 3) as usize],
+                r.int(10, 50),
+            ),
             _ => ("enterprise", (r.int(15, 60) * 100) as f64, r.int(50, 300)),
         };
-        let trajectory = *r.pick(&[(Trajectory::Healthy, 0.55), (Trajectory::DropOff, 0.12), (Trajectory::Declining, 0.18), (Trajectory::Expanding, 0.15)]);
+        let trajectory = *r.pick(&[
+            (Trajectory::Healthy, 0.55),
+            (Trajectory::DropOff, 0.12),
+            (Trajectory::Declining, 0.18),
+            (Trajectory::Expanding, 0.15),
+        ]);
         let annual = plan != "starter" && r.chance(0.7);
         let term = if annual { 365 } else { 30 };
         let (churn_at, reason): (Option<i64>, Option<&'static str>) = match trajectory {
             Trajectory::DropOff => (
                 Some(signed_up_at + r.int(25, 75) * DAY),
-                Some(*r.pick(&[("poor onboarding", 5.0), ("missing features", 2.0), ("price", 1.0)])),
+                Some(*r.pick(&[
+                    ("poor onboarding", 5.0),
+                    ("missing features", 2.0),
+                    ("price", 1.0),
+                ])),
             ),
             Trajectory::Declining => (
                 Some(signed_up_at + r.int(90, 600) * DAY),
-                Some(*r.pick(&[("switched to competitor", 4.0), ("price", 3.0), ("missing features", 3.0), ("low usage", 3.0), ("business closed", 1.0)])),
+                Some(*r.pick(&[
+                    ("switched to competitor", 4.0),
+                    ("price", 3.0),
+                    ("missing features", 3.0),
+                    ("low usage", 3.0),
+                    ("business closed", 1.0),
+                ])),
             ),
-            Trajectory::Healthy if r.chance(0.04) => (Some(signed_up_at + r.int(60, 700) * DAY), Some("business closed")),
+            Trajectory::Healthy if r.chance(0.04) => (
+                Some(signed_up_at + r.int(60, 700) * DAY),
+                Some("business closed"),
+            ),
             _ => (None, None),
         };
         let churned_at = churn_at.filter(|&c| c < self.end);
@@ -185,10 +240,17 @@ impl GenConfig {
         let decline_from = signed_up_at + (lifetime as f64 * r.f().mul_add(0.3, 0.4)) as i64;
         // next renewal after the end of the data (or at churn)
         let anchor = churned_at.unwrap_or(self.end);
-        let terms = ((anchor - signed_up_at) as f64 / (term as f64 * DAY as f64)).ceil().max(1.0) as i64;
+        let terms = ((anchor - signed_up_at) as f64 / (term as f64 * DAY as f64))
+            .ceil()
+            .max(1.0) as i64;
         let renewal_at = signed_up_at + terms * term * DAY;
         let users = (seats as f64 * r.f().mul_add(0.6, 0.3)).ceil().max(1.0) as i64;
-        let name = format!("{} {} {}", ADJECTIVES[r.int(0, 15) as usize], NOUNS[r.int(0, 15) as usize], id);
+        let name = format!(
+            "{} {} {}",
+            ADJECTIVES[r.int(0, 15) as usize],
+            NOUNS[r.int(0, 15) as usize],
+            id
+        );
         let mut a = Account {
             account_id: id as i64,
             name,
@@ -205,7 +267,11 @@ impl GenConfig {
             active_until,
             decline_from,
         };
-        a.mrr = if churned_at.is_some() { 0.0 } else { self.monthly_mrr(&a).last().map_or(base_mrr, |m| m.1) };
+        a.mrr = if churned_at.is_some() {
+            0.0
+        } else {
+            self.monthly_mrr(&a).last().map_or(base_mrr, |m| m.1)
+        };
         a
     }
 
@@ -214,7 +280,13 @@ impl GenConfig {
         let age_days = (t - a.signed_up_at) as f64 / DAY as f64;
         match a.trajectory {
             Trajectory::Healthy => 0.65,
-            Trajectory::DropOff => if age_days < 12.0 { 0.6 } else { 0.04 },
+            Trajectory::DropOff => {
+                if age_days < 12.0 {
+                    0.6
+                } else {
+                    0.04
+                }
+            }
             Trajectory::Declining => {
                 if t < a.decline_from {
                     0.7
@@ -232,7 +304,11 @@ impl GenConfig {
         let mut r = Rng::for_account(self.seed, a.account_id as u64, 1);
         let first_day = a.signed_up_at.div_euclid(DAY);
         let last_day = (a.active_until - 1).div_euclid(DAY);
-        let weights: Vec<(usize, f64)> = EVENT_NAMES.iter().enumerate().map(|(i, e)| (i, e.1)).collect();
+        let weights: Vec<(usize, f64)> = EVENT_NAMES
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (i, e.1))
+            .collect();
         let users_factor = (a.users as f64).sqrt();
         let mut times: Vec<i64> = Vec::new();
         for day in first_day..=last_day {
@@ -253,7 +329,11 @@ impl GenConfig {
             for &ts in &times {
                 let user = a.account_id * 1000 + r.int(0, a.users - 1);
                 let ev = *r.pick(&weights);
-                let duration = if r.chance(0.05) { None } else { Some((r.normal() * 0.9 + 4.2).exp().min(7200.0).round()) };
+                let duration = if r.chance(0.05) {
+                    None
+                } else {
+                    Some((r.normal() * 0.9 + 4.2).exp().min(7200.0).round())
+                };
                 f(ts, user, ev, duration);
             }
         }
@@ -271,14 +351,23 @@ impl GenConfig {
             if !out.is_empty() {
                 let t = month_start * DAY;
                 match a.trajectory {
-                    Trajectory::Expanding if r.chance(0.18) => mrr = (mrr * (1.1 + 0.2 * r.f())).round(),
-                    Trajectory::Declining if t > a.decline_from && r.chance(0.2) => mrr = (mrr * (0.7 + 0.2 * r.f())).round().max(29.0),
+                    Trajectory::Expanding if r.chance(0.18) => {
+                        mrr = (mrr * (1.1 + 0.2 * r.f())).round()
+                    }
+                    Trajectory::Declining if t > a.decline_from && r.chance(0.2) => {
+                        mrr = (mrr * (0.7 + 0.2 * r.f())).round().max(29.0)
+                    }
                     Trajectory::Healthy if r.chance(0.03) => mrr = (mrr * 1.2).round(),
                     _ => {}
                 }
             }
             out.push((month_start, mrr));
-            if m == 12 { y += 1; m = 1; } else { m += 1; }
+            if m == 12 {
+                y += 1;
+                m = 1;
+            } else {
+                m += 1;
+            }
         }
         out
     }
@@ -290,14 +379,17 @@ impl GenConfig {
         let rate = match a.trajectory {
             Trajectory::Declining | Trajectory::DropOff => 0.9,
             _ => 0.4,
-        } * (a.users as f64).sqrt() / 2.0;
+        } * (a.users as f64).sqrt()
+            / 2.0;
         let n = r.poisson(rate * months as f64);
         let mut out = Vec::with_capacity(n as usize);
         for _ in 0..n {
             let opened = a.signed_up_at + (r.f() * (a.active_until - a.signed_up_at) as f64) as i64;
             let response = opened + ((r.normal() * 1.1 + 1.2).exp() * HOUR as f64) as i64;
             let first_response = (response < self.end).then_some(response);
-            let resolved = first_response.map(|f| f + ((r.normal() * 1.0 + 2.5).exp() * HOUR as f64) as i64).filter(|&t| t < self.end);
+            let resolved = first_response
+                .map(|f| f + ((r.normal() * 1.0 + 2.5).exp() * HOUR as f64) as i64)
+                .filter(|&t| t < self.end);
             out.push((opened, first_response, resolved));
         }
         out.sort_unstable_by_key(|t| t.0);
@@ -358,7 +450,10 @@ pub fn tickets_schema() -> SchemaRef {
 
 /// The four tables, streamed: `sink(table_name, batch)` is called with
 /// batches of at most [`BATCH_ROWS`] rows, accounts first.
-pub fn generate(cfg: &GenConfig, mut sink: impl FnMut(&str, RecordBatch) -> datafusion::error::Result<()>) -> datafusion::error::Result<GenStats> {
+pub fn generate(
+    cfg: &GenConfig,
+    mut sink: impl FnMut(&str, RecordBatch) -> datafusion::error::Result<()>,
+) -> datafusion::error::Result<GenStats> {
     let mut stats = GenStats::default();
     let accounts: Vec<Account> = (1..=cfg.accounts).map(|id| cfg.account(id)).collect();
     for chunk in accounts.chunks(BATCH_ROWS) {
@@ -383,8 +478,15 @@ pub fn generate(cfg: &GenConfig, mut sink: impl FnMut(&str, RecordBatch) -> data
             reason.append_option(a.churn_reason);
         }
         let cols: Vec<ArrayRef> = vec![
-            Arc::new(id.finish()), Arc::new(name.finish()), Arc::new(su.finish()), Arc::new(plan.finish()),
-            Arc::new(mrr.finish()), Arc::new(seats.finish()), Arc::new(ren.finish()), Arc::new(ch.finish()), Arc::new(reason.finish()),
+            Arc::new(id.finish()),
+            Arc::new(name.finish()),
+            Arc::new(su.finish()),
+            Arc::new(plan.finish()),
+            Arc::new(mrr.finish()),
+            Arc::new(seats.finish()),
+            Arc::new(ren.finish()),
+            Arc::new(ch.finish()),
+            Arc::new(reason.finish()),
         ];
         stats.accounts += chunk.len() as u64;
         sink("accounts", RecordBatch::try_new(accounts_schema(), cols)?)?;
@@ -411,7 +513,11 @@ pub fn generate(cfg: &GenConfig, mut sink: impl FnMut(&str, RecordBatch) -> data
         sink("events", eb.flush()?)?;
     }
 
-    let (mut id, mut month, mut mrr) = (Int64Builder::new(), Date32Builder::new(), Float64Builder::new());
+    let (mut id, mut month, mut mrr) = (
+        Int64Builder::new(),
+        Date32Builder::new(),
+        Float64Builder::new(),
+    );
     for a in &accounts {
         for (m, v) in cfg.monthly_mrr(a) {
             id.append_value(a.account_id);
@@ -420,7 +526,17 @@ pub fn generate(cfg: &GenConfig, mut sink: impl FnMut(&str, RecordBatch) -> data
             stats.mrr_rows += 1;
         }
     }
-    sink("mrr", RecordBatch::try_new(mrr_schema(), vec![Arc::new(id.finish()), Arc::new(month.finish()), Arc::new(mrr.finish())])?)?;
+    sink(
+        "mrr",
+        RecordBatch::try_new(
+            mrr_schema(),
+            vec![
+                Arc::new(id.finish()),
+                Arc::new(month.finish()),
+                Arc::new(mrr.finish()),
+            ],
+        )?,
+    )?;
 
     let mut id = Int64Builder::new();
     let mut op = TimestampMicrosecondBuilder::new().with_timezone("UTC");
@@ -435,7 +551,18 @@ pub fn generate(cfg: &GenConfig, mut sink: impl FnMut(&str, RecordBatch) -> data
             stats.tickets += 1;
         }
     }
-    sink("tickets", RecordBatch::try_new(tickets_schema(), vec![Arc::new(id.finish()), Arc::new(op.finish()), Arc::new(fr.finish()), Arc::new(rs.finish())])?)?;
+    sink(
+        "tickets",
+        RecordBatch::try_new(
+            tickets_schema(),
+            vec![
+                Arc::new(id.finish()),
+                Arc::new(op.finish()),
+                Arc::new(fr.finish()),
+                Arc::new(rs.finish()),
+            ],
+        )?,
+    )?;
     Ok(stats)
 }
 
@@ -475,8 +602,12 @@ impl EventsBuilder {
         Ok(RecordBatch::try_new(
             events_schema(),
             vec![
-                Arc::new(self.account.finish()), Arc::new(self.user.finish()), Arc::new(ts),
-                Arc::new(self.name.finish()), Arc::new(self.duration.finish()), Arc::new(self.key.finish()),
+                Arc::new(self.account.finish()),
+                Arc::new(self.user.finish()),
+                Arc::new(ts),
+                Arc::new(self.name.finish()),
+                Arc::new(self.duration.finish()),
+                Arc::new(self.key.finish()),
             ],
         )?)
     }
@@ -488,7 +619,10 @@ mod tests {
 
     #[test]
     fn deterministic_and_plausible() {
-        let cfg = GenConfig { accounts: 300, ..GenConfig::default() };
+        let cfg = GenConfig {
+            accounts: 300,
+            ..GenConfig::default()
+        };
         let mut counts = std::collections::HashMap::new();
         let stats = generate(&cfg, |t, b| {
             *counts.entry(t.to_string()).or_insert(0usize) += b.num_rows();
@@ -501,14 +635,22 @@ mod tests {
         assert_eq!(counts["events"] as u64, stats.events);
         // same seed, same data; the first accounts do not depend on how many are generated
         let a = cfg.account(17);
-        let b = GenConfig { accounts: 5, ..cfg.clone() }.account(17);
+        let b = GenConfig {
+            accounts: 5,
+            ..cfg.clone()
+        }
+        .account(17);
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
-        let churned = (1..=300).filter(|&i| cfg.account(i).churned_at.is_some()).count();
+        let churned = (1..=300)
+            .filter(|&i| cfg.account(i).churned_at.is_some())
+            .count();
         assert!((20..150).contains(&churned), "{churned} churned");
         for i in 1..=300 {
             let a = cfg.account(i);
             assert!(a.signed_up_at >= cfg.start() && a.signed_up_at < cfg.end);
-            assert!(a.churned_at.is_none_or(|c| c > a.signed_up_at && c < cfg.end));
+            assert!(a
+                .churned_at
+                .is_none_or(|c| c > a.signed_up_at && c < cfg.end));
             assert_eq!(a.churn_reason.is_some(), a.churned_at.is_some());
             let mut last = i64::MIN;
             cfg.events(&a, |ts, _, _, d| {
@@ -524,8 +666,10 @@ mod tests {
 
 /// Write a synthetic SaaS dataset: accounts, events, mrr and tickets
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  churnkit generate --accounts 2000 --days 540 --seed 42 --out data/\n\
-    Writes DIR/accounts.EXT, DIR/events.EXT, DIR/mrr.EXT and DIR/tickets.EXT (the input contract of the views).")]
+#[command(
+    after_help = "Example:\n  churnkit generate --accounts 2000 --days 540 --seed 42 --out data/\n\
+    Writes DIR/accounts.EXT, DIR/events.EXT, DIR/mrr.EXT and DIR/tickets.EXT (the input contract of the views)."
+)]
 pub struct GenerateArgs {
     /// Number of accounts
     #[arg(long, default_value_t = GenConfig::default().accounts)]
@@ -571,14 +715,22 @@ enum FileWriter {
 }
 
 impl FileWriter {
-    fn create(path: &std::path::Path, format: FileFormat, schema: SchemaRef) -> crate::error::Result<Self> {
-        let file = std::fs::File::create(path).map_err(|e| crate::error::CliError::msg(format!("{}: {e}", path.display())))?;
+    fn create(
+        path: &std::path::Path,
+        format: FileFormat,
+        schema: SchemaRef,
+    ) -> crate::error::Result<Self> {
+        let file = std::fs::File::create(path)
+            .map_err(|e| crate::error::CliError::msg(format!("{}: {e}", path.display())))?;
         Ok(match format {
             FileFormat::Parquet => {
                 let props = datafusion::parquet::file::properties::WriterProperties::builder()
                     .set_compression(datafusion::parquet::basic::Compression::SNAPPY)
                     .build();
-                FileWriter::Parquet(datafusion::parquet::arrow::ArrowWriter::try_new(file, schema, Some(props)).map_err(datafusion::error::DataFusionError::from)?)
+                FileWriter::Parquet(
+                    datafusion::parquet::arrow::ArrowWriter::try_new(file, schema, Some(props))
+                        .map_err(datafusion::error::DataFusionError::from)?,
+                )
             }
             FileFormat::Csv => FileWriter::Csv(
                 datafusion::arrow::csv::WriterBuilder::new()
@@ -612,8 +764,9 @@ impl FileWriter {
 
 pub fn run(args: GenerateArgs) -> crate::error::Result<()> {
     use crate::error::CliError;
-    let end_day = churnkit_core::agg::text::parse_date(args.end.trim())
-        .ok_or_else(|| CliError::msg(format!("--end: '{}' is not a date (YYYY-MM-DD)", args.end)))?;
+    let end_day = churnkit_core::agg::text::parse_date(args.end.trim()).ok_or_else(|| {
+        CliError::msg(format!("--end: '{}' is not a date (YYYY-MM-DD)", args.end))
+    })?;
     if args.accounts == 0 || args.accounts > 100_000_000 {
         return Err(CliError::msg("--accounts must be between 1 and 100000000"));
     }
@@ -621,24 +774,45 @@ pub fn run(args: GenerateArgs) -> crate::error::Result<()> {
         return Err(CliError::msg("--days must be between 1 and 36500"));
     }
     if !(args.scale > 0.0 && args.scale <= 1000.0) {
-        return Err(CliError::msg("--scale must be greater than 0 and at most 1000"));
+        return Err(CliError::msg(
+            "--scale must be greater than 0 and at most 1000",
+        ));
     }
-    let cfg = GenConfig { accounts: args.accounts, days: args.days, seed: args.seed, end: end_day * DAY, scale: args.scale };
-    std::fs::create_dir_all(&args.out).map_err(|e| CliError::msg(format!("{}: {e}", args.out.display())))?;
+    let cfg = GenConfig {
+        accounts: args.accounts,
+        days: args.days,
+        seed: args.seed,
+        end: end_day * DAY,
+        scale: args.scale,
+    };
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| CliError::msg(format!("{}: {e}", args.out.display())))?;
     let ext = args.format.extension();
     // write to hidden temporary files, renamed only when everything succeeded:
     // an interrupted run never leaves a file that looks complete
-    let tables = [("accounts", accounts_schema()), ("events", events_schema()), ("mrr", mrr_schema()), ("tickets", tickets_schema())];
+    let tables = [
+        ("accounts", accounts_schema()),
+        ("events", events_schema()),
+        ("mrr", mrr_schema()),
+        ("tickets", tickets_schema()),
+    ];
     let mut writers = Vec::new();
     for (name, schema) in &tables {
         let tmp = args.out.join(format!(".{name}.{ext}.partial"));
-        writers.push((*name, tmp.clone(), FileWriter::create(&tmp, args.format, schema.clone())?));
+        writers.push((
+            *name,
+            tmp.clone(),
+            FileWriter::create(&tmp, args.format, schema.clone())?,
+        ));
     }
     let started = std::time::Instant::now();
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut written = 0u64;
     let stats = generate(&cfg, |table, batch| {
-        let w = writers.iter_mut().find(|w| w.0 == table).expect("known table");
+        let w = writers
+            .iter_mut()
+            .find(|w| w.0 == table)
+            .expect("known table");
         w.2.write(&batch)?;
         if table == "events" {
             written += batch.num_rows() as u64;
@@ -670,11 +844,17 @@ pub fn run(args: GenerateArgs) -> crate::error::Result<()> {
     }
     for (name, tmp) in done {
         let dest = args.out.join(format!("{name}.{ext}"));
-        std::fs::rename(&tmp, &dest).map_err(|e| CliError::msg(format!("{}: {e}", dest.display())))?;
+        std::fs::rename(&tmp, &dest)
+            .map_err(|e| CliError::msg(format!("{}: {e}", dest.display())))?;
     }
     eprintln!(
         "churnkit generate: {} accounts, {} events, {} MRR rows, {} tickets in {:.1}s -> {}",
-        stats.accounts, stats.events, stats.mrr_rows, stats.tickets, started.elapsed().as_secs_f64(), args.out.display()
+        stats.accounts,
+        stats.events,
+        stats.mrr_rows,
+        stats.tickets,
+        started.elapsed().as_secs_f64(),
+        args.out.display()
     );
     Ok(())
 }

@@ -43,7 +43,10 @@ enum Command {
 fn main() -> ExitCode {
     install_panic_hook();
     let cli = Cli::parse(); // usage errors exit with code 2
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return fail(&CliError::from(e)),
     };
@@ -61,7 +64,11 @@ fn main() -> ExitCode {
 }
 
 fn fail(e: &CliError) -> ExitCode {
-    let _ = writeln!(std::io::stderr().lock(), "churnkit: error: {}", error::one_line(&e.to_string()));
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "churnkit: error: {}",
+        error::one_line(&e.to_string())
+    );
     ExitCode::FAILURE
 }
 
@@ -75,8 +82,15 @@ fn install_panic_hook() {
             .copied()
             .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
             .unwrap_or("panic");
-        let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        let _ = writeln!(std::io::stderr().lock(), "churnkit: internal error: {}{location}", error::one_line(message));
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "churnkit: internal error: {}{location}",
+            error::one_line(message)
+        );
         std::process::exit(101);
     }));
 }

@@ -25,7 +25,11 @@ pub enum Format {
 
 /// Write a result stream in `format`. CSV and JSON are written batch by
 /// batch as they are produced; a table needs every row to align its columns.
-pub async fn write_stream(format: Format, mut stream: SendableRecordBatchStream, out: &mut dyn Write) -> Result<()> {
+pub async fn write_stream(
+    format: Format,
+    mut stream: SendableRecordBatchStream,
+    out: &mut dyn Write,
+) -> Result<()> {
     let schema = stream.schema();
     match format {
         Format::Table => {
@@ -48,7 +52,9 @@ pub async fn write_stream(format: Format, mut stream: SendableRecordBatchStream,
             }
         }
         Format::Json => {
-            let mut writer = WriterBuilder::new().with_explicit_nulls(true).build::<_, JsonArray>(&mut *out);
+            let mut writer = WriterBuilder::new()
+                .with_explicit_nulls(true)
+                .build::<_, JsonArray>(&mut *out);
             while let Some(batch) = stream.next().await {
                 writer.write(&batch?)?;
             }
@@ -70,7 +76,10 @@ pub struct PipeAware<W: Write> {
 
 impl<W: Write> PipeAware<W> {
     pub fn new(inner: W) -> Self {
-        PipeAware { inner, broken: false }
+        PipeAware {
+            inner,
+            broken: false,
+        }
     }
 
     pub fn broken_pipe(&self) -> bool {
@@ -106,8 +115,19 @@ fn nested_as_text(batch: RecordBatch) -> Result<RecordBatch> {
     use datafusion::arrow::datatypes::{DataType, Field, Schema};
     use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
     use std::sync::Arc;
-    let nested = |t: &DataType| t.is_nested() || matches!(t, DataType::Binary | DataType::LargeBinary | DataType::BinaryView);
-    if !batch.schema().fields().iter().any(|f| nested(f.data_type())) {
+    let nested = |t: &DataType| {
+        t.is_nested()
+            || matches!(
+                t,
+                DataType::Binary | DataType::LargeBinary | DataType::BinaryView
+            )
+    };
+    if !batch
+        .schema()
+        .fields()
+        .iter()
+        .any(|f| nested(f.data_type()))
+    {
         return Ok(batch);
     }
     let options = FormatOptions::default();
@@ -131,13 +151,20 @@ fn nested_as_text(batch: RecordBatch) -> Result<RecordBatch> {
             columns.push(column.clone());
         }
     }
-    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
+    Ok(RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        columns,
+    )?)
 }
 
 fn write_table(schema: &SchemaRef, batches: &[RecordBatch], out: &mut dyn Write) -> Result<()> {
     if schema.fields().is_empty() {
         return Ok(()); // a statement without a result (CREATE VIEW ...)
     }
-    writeln!(out, "{}", pretty_format_batches_with_schema(schema.clone(), batches)?)?;
+    writeln!(
+        out,
+        "{}",
+        pretty_format_batches_with_schema(schema.clone(), batches)?
+    )?;
     Ok(())
 }

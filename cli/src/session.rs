@@ -20,9 +20,14 @@ pub struct TableArg {
 /// clap value parser of `NAME=PATH`: NAME is an SQL identifier (letters,
 /// digits, `_`, not starting with a digit), PATH is not empty.
 pub fn parse_table_arg(s: &str) -> std::result::Result<TableArg, String> {
-    let (name, path) = s.split_once('=').ok_or_else(|| format!("'{s}' is not NAME=PATH"))?;
+    let (name, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("'{s}' is not NAME=PATH"))?;
     let name = name.trim();
-    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid {
         return Err(format!("'{name}' is not a valid table name (letters, digits and '_', not starting with a digit)"));
@@ -30,7 +35,10 @@ pub fn parse_table_arg(s: &str) -> std::result::Result<TableArg, String> {
     if path.is_empty() {
         return Err(format!("no path given for table '{name}'"));
     }
-    Ok(TableArg { name: name.to_string(), path: path.to_string() })
+    Ok(TableArg {
+        name: name.to_string(),
+        path: path.to_string(),
+    })
 }
 
 /// File formats recognised from a file's extension.
@@ -70,7 +78,9 @@ pub async fn register_table(ctx: &SessionContext, table: &TableArg) -> Result<()
     let TableArg { name, path } = table;
     let p = Path::new(path);
     if !p.exists() {
-        return Err(CliError::msg(format!("--table {name}: no such file or directory: {path}")));
+        return Err(CliError::msg(format!(
+            "--table {name}: no such file or directory: {path}"
+        )));
     }
     let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
     let format = FileFormat::from_extension(ext).ok_or_else(|| {
@@ -82,13 +92,30 @@ pub async fn register_table(ctx: &SessionContext, table: &TableArg) -> Result<()
     let dotted = format!(".{ext}");
     match format {
         FileFormat::Parquet => {
-            ctx.register_parquet(name.as_str(), path, ParquetReadOptions::default().file_extension(&dotted)).await?
+            ctx.register_parquet(
+                name.as_str(),
+                path,
+                ParquetReadOptions::default().file_extension(&dotted),
+            )
+            .await?
         }
         FileFormat::Csv => {
-            ctx.register_csv(name.as_str(), path, CsvReadOptions::new().has_header(true).file_extension(&dotted)).await?
+            ctx.register_csv(
+                name.as_str(),
+                path,
+                CsvReadOptions::new()
+                    .has_header(true)
+                    .file_extension(&dotted),
+            )
+            .await?
         }
         FileFormat::NdJson => {
-            ctx.register_json(name.as_str(), path, JsonReadOptions::default().file_extension(&dotted)).await?
+            ctx.register_json(
+                name.as_str(),
+                path,
+                JsonReadOptions::default().file_extension(&dotted),
+            )
+            .await?
         }
     }
     Ok(())
@@ -100,7 +127,13 @@ mod tests {
 
     #[test]
     fn table_args() {
-        assert_eq!(parse_table_arg("events=data/e.parquet").unwrap(), TableArg { name: "events".into(), path: "data/e.parquet".into() });
+        assert_eq!(
+            parse_table_arg("events=data/e.parquet").unwrap(),
+            TableArg {
+                name: "events".into(),
+                path: "data/e.parquet".into()
+            }
+        );
         assert_eq!(parse_table_arg("a=b=c.csv").unwrap().path, "b=c.csv");
         assert!(parse_table_arg("events").is_err());
         assert!(parse_table_arg("=x.csv").is_err());
@@ -111,9 +144,15 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(FileFormat::from_extension("PARQUET"), Some(FileFormat::Parquet));
+        assert_eq!(
+            FileFormat::from_extension("PARQUET"),
+            Some(FileFormat::Parquet)
+        );
         assert_eq!(FileFormat::from_extension("csv"), Some(FileFormat::Csv));
-        assert_eq!(FileFormat::from_extension("ndjson"), Some(FileFormat::NdJson));
+        assert_eq!(
+            FileFormat::from_extension("ndjson"),
+            Some(FileFormat::NdJson)
+        );
         assert_eq!(FileFormat::from_extension("json"), Some(FileFormat::NdJson));
         assert_eq!(FileFormat::from_extension("txt"), None);
         assert_eq!(FileFormat::from_extension(""), None);

@@ -68,8 +68,12 @@ pub async fn run_statements(ctx: &SessionContext, sql: &str) -> Result<SendableR
         let state = ctx.state();
         let options = state.config().options();
         let dialect_name = options.sql_parser.dialect;
-        let dialect = dialect_from_str(dialect_name)
-            .ok_or_else(|| CliError::msg(format!("unsupported SQL dialect: {}", dialect_name.as_ref())))?;
+        let dialect = dialect_from_str(dialect_name).ok_or_else(|| {
+            CliError::msg(format!(
+                "unsupported SQL dialect: {}",
+                dialect_name.as_ref()
+            ))
+        })?;
         DFParserBuilder::new(sql)
             .with_dialect(dialect.as_ref())
             .with_recursion_limit(options.sql_parser.recursion_limit.get())
@@ -85,5 +89,9 @@ pub async fn run_statements(ctx: &SessionContext, sql: &str) -> Result<SendableR
         ctx.execute_logical_plan(plan).await?.collect().await?;
     }
     let plan = ctx.state().statement_to_plan(last).await?;
-    Ok(ctx.execute_logical_plan(plan).await?.execute_stream().await?)
+    Ok(ctx
+        .execute_logical_plan(plan)
+        .await?
+        .execute_stream()
+        .await?)
 }

@@ -13,14 +13,24 @@ fn churnkit(args: &[&str]) -> Output {
 /// Success: exit code 0, nothing on stderr; returns stdout.
 fn ok(args: &[&str]) -> String {
     let o = churnkit(args);
-    let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    assert_eq!(o.status.code(), Some(0), "{args:?}\nstdout: {out}\nstderr: {err}");
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{args:?}\nstdout: {out}\nstderr: {err}"
+    );
     assert_eq!(err, "", "{args:?}");
     out.into_owned()
 }
 
 fn now_micros() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_micros() as i64
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_micros() as i64
 }
 
 #[test]
@@ -28,11 +38,28 @@ fn as_of_returns_the_given_instant_in_utc_microseconds() {
     let sql = "SELECT as_of() AS a, arrow_typeof(as_of()) AS t";
     let expected = "a,t\n2024-07-01T00:00:00Z,\"Timestamp(µs, \"\"UTC\"\")\"\n";
     // every spelling of the same instant gives the same value
-    for spelling in ["2024-07-01T00:00:00Z", "2024-07-01T02:00:00+02:00", "2024-06-30 20:00:00-04:00", "2024-07-01 00:00:00", "2024-07-01"] {
-        assert_eq!(ok(&["sql", "--as-of", spelling, "-f", "csv", sql]), expected, "--as-of {spelling}");
+    for spelling in [
+        "2024-07-01T00:00:00Z",
+        "2024-07-01T02:00:00+02:00",
+        "2024-06-30 20:00:00-04:00",
+        "2024-07-01 00:00:00",
+        "2024-07-01",
+    ] {
+        assert_eq!(
+            ok(&["sql", "--as-of", spelling, "-f", "csv", sql]),
+            expected,
+            "--as-of {spelling}"
+        );
     }
     assert_eq!(
-        ok(&["sql", "--as-of", "2024-02-29T13:45:10.123456Z", "-f", "csv", "SELECT as_of() AS a"]),
+        ok(&[
+            "sql",
+            "--as-of",
+            "2024-02-29T13:45:10.123456Z",
+            "-f",
+            "csv",
+            "SELECT as_of() AS a"
+        ]),
         "a\n2024-02-29T13:45:10.123456Z\n"
     );
 }
@@ -46,8 +73,14 @@ fn as_of_drives_the_churnkit_functions_and_views() {
                       churn_risk_stage(as_of(), CAST('2023-01-10' AS TIMESTAMP), NULL, max(occurred_at), NULL) AS stage, \
                       count(*) FILTER (WHERE occurred_at >= as_of() - INTERVAL '720 hours') AS last_30_days \
                FROM e";
-    assert_eq!(ok(&["sql", "--as-of", "2024-06-29", "-f", "csv", sql]), "trend,stage,last_30_days\n-0.75,active,5\n");
-    assert_eq!(ok(&["sql", "--as-of", "2024-07-10", "-f", "csv", sql]), "trend,stage,last_30_days\n-1.0,dormant,1\n");
+    assert_eq!(
+        ok(&["sql", "--as-of", "2024-06-29", "-f", "csv", sql]),
+        "trend,stage,last_30_days\n-0.75,active,5\n"
+    );
+    assert_eq!(
+        ok(&["sql", "--as-of", "2024-07-10", "-f", "csv", sql]),
+        "trend,stage,last_30_days\n-1.0,dormant,1\n"
+    );
 }
 
 #[test]
@@ -65,8 +98,14 @@ fn without_as_of_it_is_the_start_of_the_command_once_for_all_statements() {
     let row = out.lines().nth(1).expect("one row");
     let fields: Vec<&str> = row.splitn(4, ',').collect();
     let micros: i64 = fields[0].parse().expect("micros");
-    assert!(before <= micros && micros <= after, "{before} <= {micros} <= {after}");
-    assert_eq!(&fields[1..], ["true", "true", "\"Timestamp(µs, \"\"UTC\"\")\""]);
+    assert!(
+        before <= micros && micros <= after,
+        "{before} <= {micros} <= {after}"
+    );
+    assert_eq!(
+        &fields[1..],
+        ["true", "true", "\"Timestamp(µs, \"\"UTC\"\")\""]
+    );
 }
 
 #[test]
@@ -75,9 +114,15 @@ fn a_bad_as_of_is_a_usage_error() {
         let o = churnkit(&["sql", "--as-of", bad, "SELECT as_of()"]);
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "--as-of {bad:?}: {err}");
-        assert!(err.contains("--as-of <TIMESTAMP>") && err.contains("is not a timestamp"), "{err}");
+        assert!(
+            err.contains("--as-of <TIMESTAMP>") && err.contains("is not a timestamp"),
+            "{err}"
+        );
         assert!(o.stdout.is_empty());
     }
     let help = ok(&["sql", "--help"]);
-    assert!(help.contains("--as-of <TIMESTAMP>") && help.contains("as_of()"), "{help}");
+    assert!(
+        help.contains("--as-of <TIMESTAMP>") && help.contains("as_of()"),
+        "{help}"
+    );
 }

@@ -18,13 +18,21 @@ pub struct ChurnError {
 
 impl ChurnError {
     pub fn new(function: &'static str, argument: &'static str, detail: impl Into<String>) -> Self {
-        ChurnError { function, argument, detail: detail.into() }
+        ChurnError {
+            function,
+            argument,
+            detail: detail.into(),
+        }
     }
 }
 
 impl fmt::Display for ChurnError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: invalid {}: {}", self.function, self.argument, self.detail)
+        write!(
+            f,
+            "{}: invalid {}: {}",
+            self.function, self.argument, self.detail
+        )
     }
 }
 
@@ -49,7 +57,11 @@ pub(crate) fn finite(function: &'static str, argument: &'static str, v: f64) -> 
     if v.is_finite() {
         Ok(v)
     } else {
-        Err(ChurnError::new(function, argument, format!("{} is not a finite number", num(v))))
+        Err(ChurnError::new(
+            function,
+            argument,
+            format!("{} is not a finite number", num(v)),
+        ))
     }
 }
 
@@ -57,7 +69,11 @@ pub(crate) fn finite(function: &'static str, argument: &'static str, v: f64) -> 
 pub(crate) fn non_negative(function: &'static str, argument: &'static str, v: f64) -> Result<f64> {
     let v = finite(function, argument, v)?;
     if v < 0.0 {
-        Err(ChurnError::new(function, argument, format!("{} is negative", num(v))))
+        Err(ChurnError::new(
+            function,
+            argument,
+            format!("{} is negative", num(v)),
+        ))
     } else {
         Ok(v)
     }
@@ -67,7 +83,11 @@ pub(crate) fn non_negative(function: &'static str, argument: &'static str, v: f6
 pub(crate) fn positive(function: &'static str, argument: &'static str, v: f64) -> Result<f64> {
     let v = finite(function, argument, v)?;
     if v <= 0.0 {
-        Err(ChurnError::new(function, argument, format!("{} must be greater than 0", num(v))))
+        Err(ChurnError::new(
+            function,
+            argument,
+            format!("{} must be greater than 0", num(v)),
+        ))
     } else {
         Ok(v)
     }
@@ -78,5 +98,9 @@ pub(crate) fn positive(function: &'static str, argument: &'static str, v: f64) -
 /// 89.99999999999999) and both engines print the same digits.
 pub(crate) fn round9(v: f64) -> f64 {
     let r = (v * 1e9).round() / 1e9;
-    if r == 0.0 { 0.0 } else { r } // no negative zero
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    } // no negative zero
 }

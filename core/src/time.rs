@@ -84,12 +84,23 @@ pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 /// An SQL interval (months, days, µs — Postgres' and Arrow's
 /// MonthDayNano layout) as a fixed number of µs: days count as 24 hours, and
 /// months are refused because they have no fixed length.
-pub fn interval_to_micros(function: &'static str, argument: &'static str, months: i64, days: i64, micros: i64) -> Result<i64> {
+pub fn interval_to_micros(
+    function: &'static str,
+    argument: &'static str,
+    months: i64,
+    days: i64,
+    micros: i64,
+) -> Result<i64> {
     if months != 0 {
-        return Err(ChurnError::new(function, argument, "months are not a fixed length".to_string()));
+        return Err(ChurnError::new(
+            function,
+            argument,
+            "months are not a fixed length".to_string(),
+        ));
     }
     let total = days as i128 * MICROS_PER_DAY as i128 + micros as i128;
-    i64::try_from(total).map_err(|_| ChurnError::new(function, argument, "out of range".to_string()))
+    i64::try_from(total)
+        .map_err(|_| ChurnError::new(function, argument, "out of range".to_string()))
 }
 
 /// A calendar granularity for cohorts and activity periods.
@@ -167,7 +178,9 @@ impl Granularity {
         match self {
             Granularity::Day => index,
             Granularity::Week => index * 7 - 3,
-            Granularity::Month => days_from_civil(index.div_euclid(12), (index.rem_euclid(12) + 1) as u32, 1),
+            Granularity::Month => {
+                days_from_civil(index.div_euclid(12), (index.rem_euclid(12) + 1) as u32, 1)
+            }
             Granularity::Quarter => {
                 days_from_civil(index.div_euclid(4), (index.rem_euclid(4) * 3 + 1) as u32, 1)
             }
@@ -214,7 +227,10 @@ impl Zone {
                 let dt = chrono::DateTime::from_timestamp(secs, 0).ok_or_else(|| {
                     ChurnError::new(function, argument, format!("timestamp {ts} µs since 1970 is outside the supported range for time zone conversion"))
                 })?;
-                let offset = tz.offset_from_utc_datetime(&dt.naive_utc()).fix().local_minus_utc() as i64;
+                let offset = tz
+                    .offset_from_utc_datetime(&dt.naive_utc())
+                    .fix()
+                    .local_minus_utc() as i64;
                 ts.checked_add(offset * MICROS_PER_SECOND).ok_or_else(|| {
                     ChurnError::new(function, argument, "timestamp out of range".to_string())
                 })
@@ -252,17 +268,33 @@ mod tests {
         assert_eq!(weekday(0), 3); // Thursday
         assert_eq!(weekday(days_from_civil(2024, 1, 1)), 0); // Monday
         assert_eq!(weekday(days_from_civil(2023, 12, 31)), 6); // Sunday
-        assert_eq!(week_number(days_from_civil(2024, 1, 1)), week_number(days_from_civil(2024, 1, 7)));
-        assert_eq!(week_number(days_from_civil(2024, 1, 7)) + 1, week_number(days_from_civil(2024, 1, 8)));
+        assert_eq!(
+            week_number(days_from_civil(2024, 1, 1)),
+            week_number(days_from_civil(2024, 1, 7))
+        );
+        assert_eq!(
+            week_number(days_from_civil(2024, 1, 7)) + 1,
+            week_number(days_from_civil(2024, 1, 8))
+        );
     }
 
     #[test]
     fn period_start_inverts_index() {
-        for g in [Granularity::Day, Granularity::Week, Granularity::Month, Granularity::Quarter, Granularity::Year] {
+        for g in [
+            Granularity::Day,
+            Granularity::Week,
+            Granularity::Month,
+            Granularity::Quarter,
+            Granularity::Year,
+        ] {
             for idx in -5000..5000 {
                 let start = g.period_start_day(idx);
                 assert_eq!(g.period_index(start * MICROS_PER_DAY), idx, "{g:?} {idx}");
-                assert_eq!(g.period_index((start - 1) * MICROS_PER_DAY), idx - 1, "{g:?} {idx}");
+                assert_eq!(
+                    g.period_index((start - 1) * MICROS_PER_DAY),
+                    idx - 1,
+                    "{g:?} {idx}"
+                );
             }
         }
     }
@@ -270,7 +302,13 @@ mod tests {
     #[test]
     fn extreme_timestamps_do_not_panic() {
         for ts in [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX - 1, i64::MAX] {
-            for g in [Granularity::Day, Granularity::Week, Granularity::Month, Granularity::Quarter, Granularity::Year] {
+            for g in [
+                Granularity::Day,
+                Granularity::Week,
+                Granularity::Month,
+                Granularity::Quarter,
+                Granularity::Year,
+            ] {
                 let _ = g.period_index(ts);
             }
             let z = Zone::parse("f", "time_zone", "Europe/Berlin").unwrap();
@@ -281,7 +319,10 @@ mod tests {
     #[test]
     fn zones_parse_case_insensitively() {
         assert_eq!(Zone::parse("f", "tz", " utc ").unwrap(), Zone::Utc);
-        assert_eq!(Zone::parse("f", "tz", "america/new_york").unwrap().name(), "America/New_York");
+        assert_eq!(
+            Zone::parse("f", "tz", "america/new_york").unwrap().name(),
+            "America/New_York"
+        );
         let e = Zone::parse("f", "time_zone", "Mars/Base").unwrap_err();
         assert_eq!(e.to_string(), "f: invalid time_zone: unknown time zone 'Mars/Base' (expected an IANA name such as 'Europe/Berlin' or 'UTC')");
     }

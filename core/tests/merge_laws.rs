@@ -174,10 +174,16 @@ fn retention_counts_refuses_mixed_granularities() {
         s.activity.unwrap()
     };
     let mut r = RetentionCounts::new();
-    r.update(&act(Granularity::Month), RetentionMode::Classic).unwrap();
-    let e = r.update(&act(Granularity::Day), RetentionMode::Classic).unwrap_err();
+    r.update(&act(Granularity::Month), RetentionMode::Classic)
+        .unwrap();
+    let e = r
+        .update(&act(Granularity::Day), RetentionMode::Classic)
+        .unwrap_err();
     assert_eq!(e.to_string(), "retention_counts: invalid activity: activities of a group must have the same granularity (got 'month' and 'day')");
     let mut d = RetentionCounts::new();
-    d.update(&act(Granularity::Day), RetentionMode::Classic).unwrap();
-    assert!(r.merge(&RetentionCounts::decode(&d.encode()).unwrap()).is_err());
+    d.update(&act(Granularity::Day), RetentionMode::Classic)
+        .unwrap();
+    assert!(r
+        .merge(&RetentionCounts::decode(&d.encode()).unwrap())
+        .is_err());
 }

@@ -47,7 +47,9 @@ fn chrono_ts() -> impl Strategy<Value = i64> {
 }
 
 fn chrono_period(g: Granularity, ts: i64) -> i64 {
-    let dt = chrono::DateTime::from_timestamp_micros(ts).unwrap().date_naive();
+    let dt = chrono::DateTime::from_timestamp_micros(ts)
+        .unwrap()
+        .date_naive();
     match g {
         Granularity::Day => (dt - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days(),
         Granularity::Week => {

@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 use churnkit_core::ChurnError;
 use datafusion::arrow::array::{
-    Array, ArrayRef, ArrowPrimitiveType, BinaryArray, BooleanArray, Float64Array, LargeStringArray, ListArray, PrimitiveArray,
-    StringArray, StringViewArray,
+    Array, ArrayRef, ArrowPrimitiveType, BinaryArray, BooleanArray, Float64Array, LargeStringArray,
+    ListArray, PrimitiveArray, StringArray, StringViewArray,
 };
-use datafusion::arrow::datatypes::{DataType, Field, Float64Type, Int32Type, TimeUnit, TimestampMicrosecondType};
+use datafusion::arrow::datatypes::{
+    DataType, Field, Float64Type, Int32Type, TimeUnit, TimestampMicrosecondType,
+};
 use datafusion::common::{internal_datafusion_err, plan_err, DataFusionError, Result, ScalarValue};
 use datafusion::logical_expr::ColumnarValue;
 
@@ -37,11 +39,19 @@ pub fn f64_list_type() -> DataType {
 // ---------------------------------------------------------------------------
 
 /// Check the number of arguments against the accepted arities.
-pub(crate) fn check_arity(function: &str, arg_types: &[DataType], accepted: &[usize], expected: &str) -> Result<()> {
+pub(crate) fn check_arity(
+    function: &str,
+    arg_types: &[DataType],
+    accepted: &[usize],
+    expected: &str,
+) -> Result<()> {
     if accepted.contains(&arg_types.len()) {
         Ok(())
     } else {
-        plan_err!("{function} expects {expected} arguments, got {}", arg_types.len())
+        plan_err!(
+            "{function} expects {expected} arguments, got {}",
+            arg_types.len()
+        )
     }
 }
 
@@ -92,7 +102,9 @@ pub(crate) fn coerce_timestamp(function: &str, argument: &str, t: &DataType) -> 
 /// Any string type or NULL -> `Utf8`.
 pub(crate) fn coerce_string(function: &str, argument: &str, t: &DataType) -> Result<DataType> {
     match value_type(t) {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => Ok(DataType::Utf8),
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => {
+            Ok(DataType::Utf8)
+        }
         _ => plan_err!("{function}: argument {argument} must be a string, got {t}"),
     }
 }
@@ -101,8 +113,12 @@ pub(crate) fn coerce_string(function: &str, argument: &str, t: &DataType) -> Res
 /// `Binary`.
 pub(crate) fn coerce_binary(function: &str, argument: &str, t: &DataType) -> Result<DataType> {
     match value_type(t) {
-        DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::Null => Ok(DataType::Binary),
-        _ => plan_err!("{function}: argument {argument} must be a churnkit summary (Binary), got {t}"),
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::Null => {
+            Ok(DataType::Binary)
+        }
+        _ => plan_err!(
+            "{function}: argument {argument} must be a churnkit summary (Binary), got {t}"
+        ),
     }
 }
 
@@ -120,7 +136,11 @@ pub(crate) fn coerce_f64_list(function: &str, argument: &str, t: &DataType) -> R
     let element = match t {
         DataType::Null => return Ok(f64_list_type()),
         DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) => f.data_type(),
-        _ => return plan_err!("{function}: argument {argument} must be an array of numbers, got {t}"),
+        _ => {
+            return plan_err!(
+                "{function}: argument {argument} must be an array of numbers, got {t}"
+            )
+        }
     };
     let e = value_type(element);
     if e.is_numeric() || e.is_null() {
@@ -135,11 +155,17 @@ pub(crate) fn coerce_f64_list(function: &str, argument: &str, t: &DataType) -> R
 // ---------------------------------------------------------------------------
 
 fn wrong_type(function: &str, index: usize, got: &DataType) -> DataFusionError {
-    internal_datafusion_err!("{function}: argument {} has unexpected type {got} after coercion", index + 1)
+    internal_datafusion_err!(
+        "{function}: argument {} has unexpected type {got} after coercion",
+        index + 1
+    )
 }
 
 fn wrong_len(function: &str, index: usize, len: usize, rows: usize) -> DataFusionError {
-    internal_datafusion_err!("{function}: argument {} has {len} rows, expected {rows}", index + 1)
+    internal_datafusion_err!(
+        "{function}: argument {} has {len} rows, expected {rows}",
+        index + 1
+    )
 }
 
 /// Primitive types whose scalar form can be read from a [`ScalarValue`].
@@ -203,17 +229,30 @@ impl<T: FromScalar> Prim<'_, T> {
 }
 
 /// Read argument `index` as a primitive of type `T`.
-pub(crate) fn prim<'a, T: FromScalar>(function: &str, args: &'a [ColumnarValue], index: usize, rows: usize) -> Result<Prim<'a, T>> {
+pub(crate) fn prim<'a, T: FromScalar>(
+    function: &str,
+    args: &'a [ColumnarValue],
+    index: usize,
+    rows: usize,
+) -> Result<Prim<'a, T>> {
     match args.get(index) {
-        Some(ColumnarValue::Scalar(s)) => T::from_scalar(s).map(Prim::Scalar).ok_or_else(|| wrong_type(function, index, &s.data_type())),
+        Some(ColumnarValue::Scalar(s)) => T::from_scalar(s)
+            .map(Prim::Scalar)
+            .ok_or_else(|| wrong_type(function, index, &s.data_type())),
         Some(ColumnarValue::Array(a)) => {
-            let arr = a.as_any().downcast_ref::<PrimitiveArray<T>>().ok_or_else(|| wrong_type(function, index, a.data_type()))?;
+            let arr = a
+                .as_any()
+                .downcast_ref::<PrimitiveArray<T>>()
+                .ok_or_else(|| wrong_type(function, index, a.data_type()))?;
             if arr.len() != rows {
                 return Err(wrong_len(function, index, arr.len(), rows));
             }
             Ok(Prim::Array(arr))
         }
-        None => Err(internal_datafusion_err!("{function}: missing argument {}", index + 1)),
+        None => Err(internal_datafusion_err!(
+            "{function}: missing argument {}",
+            index + 1
+        )),
     }
 }
 
@@ -258,19 +297,30 @@ impl Bool<'_> {
     }
 }
 
-pub(crate) fn boolean<'a>(function: &str, args: &'a [ColumnarValue], index: usize, rows: usize) -> Result<Bool<'a>> {
+pub(crate) fn boolean<'a>(
+    function: &str,
+    args: &'a [ColumnarValue],
+    index: usize,
+    rows: usize,
+) -> Result<Bool<'a>> {
     match args.get(index) {
         Some(ColumnarValue::Scalar(ScalarValue::Boolean(v))) => Ok(Bool::Scalar(*v)),
         Some(ColumnarValue::Scalar(s)) if s.is_null() => Ok(Bool::Scalar(None)),
         Some(ColumnarValue::Scalar(s)) => Err(wrong_type(function, index, &s.data_type())),
         Some(ColumnarValue::Array(a)) => {
-            let arr = a.as_any().downcast_ref::<BooleanArray>().ok_or_else(|| wrong_type(function, index, a.data_type()))?;
+            let arr = a
+                .as_any()
+                .downcast_ref::<BooleanArray>()
+                .ok_or_else(|| wrong_type(function, index, a.data_type()))?;
             if arr.len() != rows {
                 return Err(wrong_len(function, index, arr.len(), rows));
             }
             Ok(Bool::Array(arr))
         }
-        None => Err(internal_datafusion_err!("{function}: missing argument {}", index + 1)),
+        None => Err(internal_datafusion_err!(
+            "{function}: missing argument {}",
+            index + 1
+        )),
     }
 }
 
@@ -294,12 +344,23 @@ impl<'a> Str<'a> {
     }
 }
 
-pub(crate) fn string<'a>(function: &str, args: &'a [ColumnarValue], index: usize, rows: usize) -> Result<Str<'a>> {
-    let check = |len: usize| if len == rows { Ok(()) } else { Err(wrong_len(function, index, len, rows)) };
-    match args.get(index) {
-        Some(ColumnarValue::Scalar(ScalarValue::Utf8(v) | ScalarValue::LargeUtf8(v) | ScalarValue::Utf8View(v))) => {
-            Ok(Str::Scalar(v.as_deref()))
+pub(crate) fn string<'a>(
+    function: &str,
+    args: &'a [ColumnarValue],
+    index: usize,
+    rows: usize,
+) -> Result<Str<'a>> {
+    let check = |len: usize| {
+        if len == rows {
+            Ok(())
+        } else {
+            Err(wrong_len(function, index, len, rows))
         }
+    };
+    match args.get(index) {
+        Some(ColumnarValue::Scalar(
+            ScalarValue::Utf8(v) | ScalarValue::LargeUtf8(v) | ScalarValue::Utf8View(v),
+        )) => Ok(Str::Scalar(v.as_deref())),
         Some(ColumnarValue::Scalar(s)) if s.is_null() => Ok(Str::Scalar(None)),
         Some(ColumnarValue::Scalar(s)) => Err(wrong_type(function, index, &s.data_type())),
         Some(ColumnarValue::Array(a)) => {
@@ -317,12 +378,21 @@ pub(crate) fn string<'a>(function: &str, args: &'a [ColumnarValue], index: usize
                 Err(wrong_type(function, index, a.data_type()))
             }
         }
-        None => Err(internal_datafusion_err!("{function}: missing argument {}", index + 1)),
+        None => Err(internal_datafusion_err!(
+            "{function}: missing argument {}",
+            index + 1
+        )),
     }
 }
 
 /// Optional string argument: a missing argument is the constant `default`.
-pub(crate) fn string_or<'a>(function: &str, args: &'a [ColumnarValue], index: usize, rows: usize, default: &'a str) -> Result<Str<'a>> {
+pub(crate) fn string_or<'a>(
+    function: &str,
+    args: &'a [ColumnarValue],
+    index: usize,
+    rows: usize,
+    default: &'a str,
+) -> Result<Str<'a>> {
     if index < args.len() {
         string(function, args, index, rows)
     } else {
@@ -346,19 +416,30 @@ impl<'a> Bytes<'a> {
     }
 }
 
-pub(crate) fn binary<'a>(function: &str, args: &'a [ColumnarValue], index: usize, rows: usize) -> Result<Bytes<'a>> {
+pub(crate) fn binary<'a>(
+    function: &str,
+    args: &'a [ColumnarValue],
+    index: usize,
+    rows: usize,
+) -> Result<Bytes<'a>> {
     match args.get(index) {
         Some(ColumnarValue::Scalar(ScalarValue::Binary(v))) => Ok(Bytes::Scalar(v.as_deref())),
         Some(ColumnarValue::Scalar(s)) if s.is_null() => Ok(Bytes::Scalar(None)),
         Some(ColumnarValue::Scalar(s)) => Err(wrong_type(function, index, &s.data_type())),
         Some(ColumnarValue::Array(a)) => {
-            let arr = a.as_any().downcast_ref::<BinaryArray>().ok_or_else(|| wrong_type(function, index, a.data_type()))?;
+            let arr = a
+                .as_any()
+                .downcast_ref::<BinaryArray>()
+                .ok_or_else(|| wrong_type(function, index, a.data_type()))?;
             if arr.len() != rows {
                 return Err(wrong_len(function, index, arr.len(), rows));
             }
             Ok(Bytes::Array(arr))
         }
-        None => Err(internal_datafusion_err!("{function}: missing argument {}", index + 1)),
+        None => Err(internal_datafusion_err!(
+            "{function}: missing argument {}",
+            index + 1
+        )),
     }
 }
 
@@ -378,7 +459,12 @@ impl F64List<'_> {
     /// Fill `out` with the elements of row `i` (NULL elements as `None`).
     /// Returns `Ok(false)` when the list itself is NULL. Never allocates
     /// once `out` has grown to the longest list.
-    pub(crate) fn read(&self, function: &str, i: usize, out: &mut Vec<Option<f64>>) -> Result<bool> {
+    pub(crate) fn read(
+        &self,
+        function: &str,
+        i: usize,
+        out: &mut Vec<Option<f64>>,
+    ) -> Result<bool> {
         let row = if self.scalar { 0 } else { i };
         out.clear();
         if self.list.is_null(row) {
@@ -386,35 +472,73 @@ impl F64List<'_> {
         }
         let offsets = self.list.value_offsets();
         let (start, end) = match (offsets.get(row), offsets.get(row + 1)) {
-            (Some(&s), Some(&e)) if s >= 0 && s <= e && (e as usize) <= self.values.len() => (s as usize, e as usize),
-            _ => return Err(internal_datafusion_err!("{function}: malformed list offsets")),
+            (Some(&s), Some(&e)) if s >= 0 && s <= e && (e as usize) <= self.values.len() => {
+                (s as usize, e as usize)
+            }
+            _ => {
+                return Err(internal_datafusion_err!(
+                    "{function}: malformed list offsets"
+                ))
+            }
         };
-        out.extend((start..end).map(|j| if self.values.is_null(j) { None } else { Some(self.values.value(j)) }));
+        out.extend((start..end).map(|j| {
+            if self.values.is_null(j) {
+                None
+            } else {
+                Some(self.values.value(j))
+            }
+        }));
         Ok(true)
     }
 }
 
-pub(crate) fn f64_list<'a>(function: &str, args: &'a [ColumnarValue], index: usize, rows: usize) -> Result<Option<F64List<'a>>> {
+pub(crate) fn f64_list<'a>(
+    function: &str,
+    args: &'a [ColumnarValue],
+    index: usize,
+    rows: usize,
+) -> Result<Option<F64List<'a>>> {
     match args.get(index) {
-        Some(ColumnarValue::Scalar(ScalarValue::List(l))) => from_list(function, index, l, true, rows).map(Some),
+        Some(ColumnarValue::Scalar(ScalarValue::List(l))) => {
+            from_list(function, index, l, true, rows).map(Some)
+        }
         Some(ColumnarValue::Scalar(s)) if s.is_null() => Ok(None),
         Some(ColumnarValue::Scalar(s)) => Err(wrong_type(function, index, &s.data_type())),
         Some(ColumnarValue::Array(a)) => {
-            let list = a.as_any().downcast_ref::<ListArray>().ok_or_else(|| wrong_type(function, index, a.data_type()))?;
+            let list = a
+                .as_any()
+                .downcast_ref::<ListArray>()
+                .ok_or_else(|| wrong_type(function, index, a.data_type()))?;
             from_list(function, index, list, false, rows).map(Some)
         }
-        None => Err(internal_datafusion_err!("{function}: missing argument {}", index + 1)),
+        None => Err(internal_datafusion_err!(
+            "{function}: missing argument {}",
+            index + 1
+        )),
     }
 }
 
-fn from_list<'a>(function: &str, index: usize, list: &'a ListArray, scalar: bool, rows: usize) -> Result<F64List<'a>> {
+fn from_list<'a>(
+    function: &str,
+    index: usize,
+    list: &'a ListArray,
+    scalar: bool,
+    rows: usize,
+) -> Result<F64List<'a>> {
     let expected = if scalar { 1 } else { rows };
     if list.len() != expected {
         return Err(wrong_len(function, index, list.len(), expected));
     }
-    let values =
-        list.values().as_any().downcast_ref::<Float64Array>().ok_or_else(|| wrong_type(function, index, list.data_type()))?;
-    Ok(F64List { list, values, scalar })
+    let values = list
+        .values()
+        .as_any()
+        .downcast_ref::<Float64Array>()
+        .ok_or_else(|| wrong_type(function, index, list.data_type()))?;
+    Ok(F64List {
+        list,
+        values,
+        scalar,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -438,7 +562,11 @@ impl<K: SameKey, V: Copy> LastParsed<K, V> {
     }
 
     #[inline]
-    pub(crate) fn get(&mut self, key: K, parse: impl FnOnce(&K) -> churnkit_core::Result<V>) -> Result<V> {
+    pub(crate) fn get(
+        &mut self,
+        key: K,
+        parse: impl FnOnce(&K) -> churnkit_core::Result<V>,
+    ) -> Result<V> {
         if let Some((k, v)) = &self.last {
             if k.same(&key) {
                 return Ok(*v);
@@ -473,7 +601,9 @@ impl<const N: usize> SameKey for [&str; N] {
 impl<const N: usize> SameKey for [f64; N] {
     #[inline]
     fn same(&self, other: &Self) -> bool {
-        self.iter().zip(other).all(|(a, b)| a.to_bits() == b.to_bits())
+        self.iter()
+            .zip(other)
+            .all(|(a, b)| a.to_bits() == b.to_bits())
     }
 }
 
@@ -493,7 +623,9 @@ pub(crate) fn all_scalar(args: &[ColumnarValue]) -> bool {
 /// Wrap a computed array: a scalar when every input was a scalar.
 pub(crate) fn finish(array: ArrayRef, scalar: bool) -> Result<ColumnarValue> {
     if scalar {
-        Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&array, 0)?))
+        Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(
+            &array, 0,
+        )?))
     } else {
         Ok(ColumnarValue::Array(array))
     }

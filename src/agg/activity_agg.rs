@@ -3,7 +3,9 @@
 
 use super::types::activity;
 use super::v1;
-use super::{combine, deserialize, serialize, state_mut, state_or_new, to_pg_timestamptz, AggState, TextMemo};
+use super::{
+    combine, deserialize, serialize, state_mut, state_or_new, to_pg_timestamptz, AggState, TextMemo,
+};
 use crate::error::check;
 use crate::scalar::to_core_ts;
 use churnkit_core::agg::ActivityState;
@@ -29,7 +31,10 @@ impl AggState for ActivityAgg {
         self.state.encode()
     }
     fn decode(bytes: &[u8]) -> Result<Self> {
-        Ok(ActivityAgg { state: ActivityState::decode(bytes)?, granularity: TextMemo::default() })
+        Ok(ActivityAgg {
+            state: ActivityState::decode(bytes)?,
+            granularity: TextMemo::default(),
+        })
     }
     fn merge(&mut self, other: &Self) -> Result<()> {
         self.state.merge(&other.state)
@@ -46,14 +51,19 @@ impl AggState for ActivityAgg {
 /// Called by Postgres with this signature.
 #[pg_guard]
 #[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn activity_agg_trans(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+pub unsafe extern "C-unwind" fn activity_agg_trans(
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> pg_sys::Datum {
     let [state, occurred_at, granularity] = v1::args(fcinfo) else {
         error!("activity_agg_trans: expected 3 arguments");
     };
     let mut state = v1::internal(state);
     if let (Some(ts), Some(g)) = (v1::timestamptz(occurred_at), v1::text(granularity)) {
         let s = state_or_new(&mut state, fcinfo, ActivityAgg::default);
-        let g = check(s.granularity.get(g, |t| Granularity::parse(F, "granularity", t)));
+        let g = check(
+            s.granularity
+                .get(g, |t| Granularity::parse(F, "granularity", t)),
+        );
         check(s.state.update(ts, g));
     }
     v1::return_internal(fcinfo, state)
@@ -68,7 +78,11 @@ fn activity_agg_final(mut state: Internal) -> Option<activity> {
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn activity_agg_combine(state: Internal, other: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn activity_agg_combine(
+    state: Internal,
+    other: Internal,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     combine::<ActivityAgg>(state, other, fcinfo)
 }
 
@@ -117,7 +131,9 @@ COMMENT ON AGGREGATE activity_agg(timestamptz, text) IS
 fn cohort_start(a: activity) -> TimestampWithTimeZone {
     let ts = check(a.0.cohort_start());
     // the same message as core's (which checks the i64 range)
-    check(to_pg_timestamptz(ts, || ChurnError::new("cohort_start", "activity", "cohort start out of range")))
+    check(to_pg_timestamptz(ts, || {
+        ChurnError::new("cohort_start", "activity", "cohort start out of range")
+    }))
 }
 
 /// Active in period `period_index` after the cohort period (0 = the cohort period)?
@@ -130,5 +146,6 @@ fn is_active(a: activity, period_index: i32) -> bool {
 /// 'new', 'returning', 'resurrecting', 'dormant', or NULL.
 #[pg_extern(immutable, strict, parallel_safe)]
 fn lifecycle_state(a: activity, period_start: TimestampWithTimeZone) -> Option<&'static str> {
-    a.0.lifecycle_state(to_core_ts(period_start)).map(|l| l.as_str())
+    a.0.lifecycle_state(to_core_ts(period_start))
+        .map(|l| l.as_str())
 }

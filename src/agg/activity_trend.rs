@@ -36,12 +36,18 @@ impl AggState for TrendAgg {
 /// Called by Postgres with this signature.
 #[pg_guard]
 #[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn activity_trend_trans(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+pub unsafe extern "C-unwind" fn activity_trend_trans(
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> pg_sys::Datum {
     let [state, occurred_at, as_of, window_days] = v1::args(fcinfo) else {
         error!("activity_trend_trans: expected 4 arguments");
     };
     let mut state = v1::internal(state);
-    if let (Some(ts), Some(as_of), Some(days)) = (v1::timestamptz(occurred_at), v1::timestamptz(as_of), v1::int4(window_days)) {
+    if let (Some(ts), Some(as_of), Some(days)) = (
+        v1::timestamptz(occurred_at),
+        v1::timestamptz(as_of),
+        v1::int4(window_days),
+    ) {
         let s = state_or_new(&mut state, fcinfo, TrendAgg::default);
         check(s.0.update(ts, as_of, days as i64));
     }
@@ -57,7 +63,11 @@ fn activity_trend_final(mut state: Internal) -> Option<f64> {
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn activity_trend_combine(state: Internal, other: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn activity_trend_combine(
+    state: Internal,
+    other: Internal,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     combine::<TrendAgg>(state, other, fcinfo)
 }
 

@@ -3,7 +3,10 @@
 
 use super::types::engagement_summary;
 use super::v1;
-use super::{combine, deserialize, serialize, state_mut, state_or_new, to_bigint, to_pg_timestamptz, AggState};
+use super::{
+    combine, deserialize, serialize, state_mut, state_or_new, to_bigint, to_pg_timestamptz,
+    AggState,
+};
 use crate::error::check;
 use churnkit_core::agg::EngagementSummary;
 use churnkit_core::{ChurnError, Result};
@@ -37,7 +40,9 @@ impl AggState for EngagementAgg {
 /// Called by Postgres with this signature.
 #[pg_guard]
 #[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn engagement_agg_trans(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+pub unsafe extern "C-unwind" fn engagement_agg_trans(
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> pg_sys::Datum {
     let [state, occurred_at, duration_seconds, is_key_action] = v1::args(fcinfo) else {
         error!("engagement_agg_trans: expected 4 arguments");
     };
@@ -57,7 +62,11 @@ fn engagement_agg_final(mut state: Internal) -> Option<engagement_summary> {
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn engagement_agg_combine(state: Internal, other: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn engagement_agg_combine(
+    state: Internal,
+    other: Internal,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     combine::<EngagementAgg>(state, other, fcinfo)
 }
 
@@ -113,14 +122,24 @@ fn active_minutes(summary: engagement_summary) -> f64 {
 
 #[pg_extern(immutable, strict, parallel_safe)]
 fn key_actions(summary: engagement_summary) -> i64 {
-    check(to_bigint(summary.0.key_actions, "key_actions", "engagement_summary"))
+    check(to_bigint(
+        summary.0.key_actions,
+        "key_actions",
+        "engagement_summary",
+    ))
 }
 
 /// NULL for a summary of zero events.
 #[pg_extern(immutable, strict, parallel_safe)]
 fn last_active_at(summary: engagement_summary) -> Option<TimestampWithTimeZone> {
     summary.0.last_active_at.map(|ts| {
-        check(to_pg_timestamptz(ts, || ChurnError::new("last_active_at", "engagement_summary", "last activity out of range")))
+        check(to_pg_timestamptz(ts, || {
+            ChurnError::new(
+                "last_active_at",
+                "engagement_summary",
+                "last activity out of range",
+            )
+        }))
     })
 }
 

@@ -53,8 +53,8 @@ mod engagement_agg;
 mod retention;
 mod retention_counts;
 mod survival_agg;
-mod v1;
 pub(crate) mod types;
+mod v1;
 mod window_funnel;
 
 use crate::error::raise;
@@ -89,10 +89,16 @@ struct Tagged<S> {
 ///
 /// # Safety
 /// `fcinfo` must be the call's own `FunctionCallInfo`.
-unsafe fn new_in_aggregate_context<S: AggState>(fcinfo: pg_sys::FunctionCallInfo, state: S) -> Internal {
+unsafe fn new_in_aggregate_context<S: AggState>(
+    fcinfo: pg_sys::FunctionCallInfo,
+    state: S,
+) -> Internal {
     let mut cx: pg_sys::MemoryContext = std::ptr::null_mut();
     if fcinfo.is_null() || pg_sys::AggCheckCallContext(fcinfo, &mut cx) == 0 || cx.is_null() {
-        error!("{}: a support function was called outside an aggregate", S::NAME);
+        error!(
+            "{}: a support function was called outside an aggregate",
+            S::NAME
+        );
     }
     new_in_context(PgMemoryContexts::For(cx), state)
 }
@@ -117,7 +123,10 @@ fn new_in_context<S: AggState>(mut cx: PgMemoryContexts, state: S) -> Internal {
 unsafe fn state_mut<S: AggState>(internal: &mut Internal) -> Option<&mut S> {
     let tagged = internal.get_mut::<Tagged<S>>()?;
     if tagged.tag != S::TAG {
-        error!("{}: the aggregate state belongs to another aggregate", S::NAME);
+        error!(
+            "{}: the aggregate state belongs to another aggregate",
+            S::NAME
+        );
     }
     Some(&mut tagged.state)
 }
@@ -139,10 +148,16 @@ unsafe fn state_or_new<S: AggState>(
 }
 
 /// `COMBINEFUNC`: merge `b` into `a` (in the aggregate memory context).
-fn combine<S: AggState>(mut a: Internal, mut b: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn combine<S: AggState>(
+    mut a: Internal,
+    mut b: Internal,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     // SAFETY: both datums come from this aggregate's support functions
     unsafe {
-        let Some(other) = state_mut::<S>(&mut b) else { return a };
+        let Some(other) = state_mut::<S>(&mut b) else {
+            return a;
+        };
         match state_mut::<S>(&mut a) {
             Some(mine) => {
                 check_merge(mine.merge(other));
@@ -166,7 +181,10 @@ fn serialize<S: AggState>(mut state: Internal) -> Vec<u8> {
     // function is strict, so it is not NULL
     match unsafe { state_mut::<S>(&mut state) } {
         Some(s) => s.encode(),
-        None => error!("{}: NULL state passed to the serialisation function", S::NAME),
+        None => error!(
+            "{}: NULL state passed to the serialisation function",
+            S::NAME
+        ),
     }
 }
 
@@ -188,7 +206,10 @@ pub(crate) struct TextMemo<V> {
 
 impl<V> Default for TextMemo<V> {
     fn default() -> Self {
-        TextMemo { text: Vec::new(), value: None }
+        TextMemo {
+            text: Vec::new(),
+            value: None,
+        }
     }
 }
 
@@ -214,11 +235,24 @@ impl<V: Copy> TextMemo<V> {
 /// A core timestamp as a `timestamptz`, or the error `error` when it is
 /// outside Postgres' range (only possible for a summary read from
 /// hand-written text: years before 4713 BC or after 294276 AD).
-pub(crate) fn to_pg_timestamptz(ts: i64, error: impl FnOnce() -> ChurnError) -> std::result::Result<TimestampWithTimeZone, ChurnError> {
+pub(crate) fn to_pg_timestamptz(
+    ts: i64,
+    error: impl FnOnce() -> ChurnError,
+) -> std::result::Result<TimestampWithTimeZone, ChurnError> {
     TimestampWithTimeZone::try_from(churnkit_core::time::to_pg_timestamp(ts)).map_err(|_| error())
 }
 
 /// A count as a `bigint`.
-pub(crate) fn to_bigint(n: u64, function: &'static str, argument: &'static str) -> std::result::Result<i64, ChurnError> {
-    i64::try_from(n).map_err(|_| ChurnError::new(function, argument, format!("count {n} is out of range for bigint")))
+pub(crate) fn to_bigint(
+    n: u64,
+    function: &'static str,
+    argument: &'static str,
+) -> std::result::Result<i64, ChurnError> {
+    i64::try_from(n).map_err(|_| {
+        ChurnError::new(
+            function,
+            argument,
+            format!("count {n} is out of range for bigint"),
+        )
+    })
 }

@@ -59,7 +59,11 @@ fn retention_final(mut state: Internal) -> Option<Vec<i32>> {
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn retention_combine(state: Internal, other: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn retention_combine(
+    state: Internal,
+    other: Internal,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     combine::<RetentionAgg>(state, other, fcinfo)
 }
 
@@ -92,5 +96,10 @@ COMMENT ON AGGREGATE retention(boolean[]) IS
     'ClickHouse retention(): r[1] = any(c1), r[k] = any(c1) and any(ck)';
 "#,
     name = "retention",
-    requires = [retention_final, retention_combine, retention_serialize, retention_deserialize],
+    requires = [
+        retention_final,
+        retention_combine,
+        retention_serialize,
+        retention_deserialize
+    ],
 );

@@ -24,7 +24,10 @@ impl AggState for RetentionCountsAgg {
         self.counts.encode()
     }
     fn decode(bytes: &[u8]) -> Result<Self> {
-        Ok(RetentionCountsAgg { counts: RetentionCounts::decode(bytes)?, mode: TextMemo::default() })
+        Ok(RetentionCountsAgg {
+            counts: RetentionCounts::decode(bytes)?,
+            mode: TextMemo::default(),
+        })
     }
     fn merge(&mut self, other: &Self) -> Result<()> {
         self.counts.merge(&other.counts)
@@ -55,7 +58,9 @@ fn retention_counts_trans(
     mode: Option<&str>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Internal {
-    let (Some(a), Some(mode)) = (a, mode) else { return state };
+    let (Some(a), Some(mode)) = (a, mode) else {
+        return state;
+    };
     // SAFETY: the state of this aggregate (tag checked)
     let s = unsafe { state_or_new(&mut state, fcinfo, RetentionCountsAgg::default) };
     let mode = check(s.mode.get(mode.as_bytes(), RetentionMode::parse));
@@ -70,7 +75,11 @@ fn retention_counts_final(mut state: Internal) -> Option<Vec<i64>> {
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn retention_counts_combine(state: Internal, other: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn retention_counts_combine(
+    state: Internal,
+    other: Internal,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     combine::<RetentionCountsAgg>(state, other, fcinfo)
 }
 

@@ -38,7 +38,9 @@ impl AggState for SurvivalAgg {
 /// Called by Postgres with this signature.
 #[pg_guard]
 #[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn survival_agg_trans(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+pub unsafe extern "C-unwind" fn survival_agg_trans(
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> pg_sys::Datum {
     let [state, tenure_days, churned] = v1::args(fcinfo) else {
         error!("survival_agg_trans: expected 3 arguments");
     };
@@ -58,7 +60,11 @@ fn survival_agg_final(mut state: Internal) -> Option<survival_summary> {
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn survival_agg_combine(state: Internal, other: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn survival_agg_combine(
+    state: Internal,
+    other: Internal,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     combine::<SurvivalAgg>(state, other, fcinfo)
 }
 
@@ -118,7 +124,15 @@ fn median_lifetime(summary: survival_summary) -> Option<f64> {
 #[pg_extern(immutable, strict, parallel_safe)]
 fn survival_curve(
     summary: survival_summary,
-) -> TableIterator<'static, (name!(days, f64), name!(at_risk, i64), name!(churned, i64), name!(survival, f64))> {
+) -> TableIterator<
+    'static,
+    (
+        name!(days, f64),
+        name!(at_risk, i64),
+        name!(churned, i64),
+        name!(survival, f64),
+    ),
+> {
     const F: &str = "survival_curve";
     let rows: Vec<_> = summary
         .0

@@ -17,7 +17,8 @@ macro_rules! function_info_v1 {
         #[unsafe(no_mangle)]
         #[doc(hidden)]
         pub extern "C" fn $finfo() -> &'static ::pgrx::pg_sys::Pg_finfo_record {
-            const V1_API: ::pgrx::pg_sys::Pg_finfo_record = ::pgrx::pg_sys::Pg_finfo_record { api_version: 1 };
+            const V1_API: ::pgrx::pg_sys::Pg_finfo_record =
+                ::pgrx::pg_sys::Pg_finfo_record { api_version: 1 };
             &V1_API
         }
     };
@@ -93,8 +94,14 @@ pub(crate) unsafe fn text<'a>(a: &pg_sys::NullableDatum) -> Option<&'a [u8]> {
 /// # Safety
 /// The argument must be an array of `T`.
 #[inline(always)]
-pub(crate) unsafe fn array<'a, T: crate::array::Element>(a: &pg_sys::NullableDatum) -> Option<crate::array::ArrayArg<'a, T>> {
-    <crate::array::ArrayArg<'a, T> as pgrx::FromDatum>::from_polymorphic_datum(a.value, a.isnull, pg_sys::InvalidOid)
+pub(crate) unsafe fn array<'a, T: crate::array::Element>(
+    a: &pg_sys::NullableDatum,
+) -> Option<crate::array::ArrayArg<'a, T>> {
+    <crate::array::ArrayArg<'a, T> as pgrx::FromDatum>::from_polymorphic_datum(
+        a.value,
+        a.isnull,
+        pg_sys::InvalidOid,
+    )
 }
 
 /// An `internal` argument (NULL = no state yet).
@@ -108,7 +115,10 @@ pub(crate) fn internal(a: &pg_sys::NullableDatum) -> pgrx::Internal {
 /// # Safety
 /// `fcinfo` must be the call's valid `FunctionCallInfo`.
 #[inline(always)]
-pub(crate) unsafe fn return_internal(fcinfo: pg_sys::FunctionCallInfo, state: pgrx::Internal) -> pg_sys::Datum {
+pub(crate) unsafe fn return_internal(
+    fcinfo: pg_sys::FunctionCallInfo,
+    state: pgrx::Internal,
+) -> pg_sys::Datum {
     match state.unwrap() {
         Some(d) => d,
         None => {

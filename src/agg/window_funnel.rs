@@ -28,7 +28,10 @@ impl AggState for FunnelAgg {
         self.state.encode()
     }
     fn decode(bytes: &[u8]) -> Result<Self> {
-        Ok(FunnelAgg { state: FunnelState::decode(bytes)?, ..FunnelAgg::default() })
+        Ok(FunnelAgg {
+            state: FunnelState::decode(bytes)?,
+            ..FunnelAgg::default()
+        })
     }
     fn merge(&mut self, other: &Self) -> Result<()> {
         self.state.merge(&other.state)
@@ -46,7 +49,13 @@ impl FunnelAgg {
     /// then core's parameter checks (window not negative, 1 to 32 steps)
     /// and update (same parameters on every row).
     #[inline]
-    fn update(&mut self, window: (i32, i32, i64), ts: i64, steps: &ArrayArg<'_, bool>, mode: &[u8]) {
+    fn update(
+        &mut self,
+        window: (i32, i32, i64),
+        ts: i64,
+        steps: &ArrayArg<'_, bool>,
+        mode: &[u8],
+    ) {
         let window = match self.window {
             Some((k, micros)) if k == window => micros,
             _ => {
@@ -75,16 +84,21 @@ impl FunnelAgg {
 /// Called by Postgres with one of these signatures.
 #[pg_guard]
 #[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn window_funnel_trans(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+pub unsafe extern "C-unwind" fn window_funnel_trans(
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> pg_sys::Datum {
     let (state, window, occurred_at, steps, mode) = match v1::args(fcinfo) {
         [s, w, t, st] => (s, w, t, st, Some(&b""[..])),
         [s, w, t, st, m] => (s, w, t, st, v1::text(m)),
         _ => error!("window_funnel_trans: expected 4 or 5 arguments"),
     };
     let mut state = v1::internal(state);
-    if let (Some(window), Some(ts), Some(steps), Some(mode)) =
-        (v1::interval(window), v1::timestamptz(occurred_at), v1::array::<bool>(steps), mode)
-    {
+    if let (Some(window), Some(ts), Some(steps), Some(mode)) = (
+        v1::interval(window),
+        v1::timestamptz(occurred_at),
+        v1::array::<bool>(steps),
+        mode,
+    ) {
         let s = state_or_new(&mut state, fcinfo, FunnelAgg::default);
         s.update(window, ts, &steps, mode);
     }
@@ -100,7 +114,11 @@ fn window_funnel_final(mut state: Internal) -> i32 {
 }
 
 #[pg_extern(immutable, parallel_safe)]
-fn window_funnel_combine(state: Internal, other: Internal, fcinfo: pg_sys::FunctionCallInfo) -> Internal {
+fn window_funnel_combine(
+    state: Internal,
+    other: Internal,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Internal {
     combine::<FunnelAgg>(state, other, fcinfo)
 }
 

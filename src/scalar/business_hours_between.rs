@@ -29,4 +29,5 @@ fn business_hours_between(
 
 // The SQL defaults above are literals (pgrx needs them at macro time): pin
 // them to core's constants.
-const _: () = assert!(const_str_eq(DEFAULT_DAY_START, "09:00") && const_str_eq(DEFAULT_DAY_END, "17:00"));
+const _: () =
+    assert!(const_str_eq(DEFAULT_DAY_START, "09:00") && const_str_eq(DEFAULT_DAY_END, "17:00"));

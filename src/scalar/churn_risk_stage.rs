@@ -2,7 +2,9 @@
 
 use crate::error::check;
 use crate::scalar::to_core_ts;
-use churnkit_core::scalar::risk::{DEFAULT_DORMANT_DAYS, DEFAULT_ONBOARDING_DAYS, DEFAULT_RENEWAL_WINDOW_DAYS};
+use churnkit_core::scalar::risk::{
+    DEFAULT_DORMANT_DAYS, DEFAULT_ONBOARDING_DAYS, DEFAULT_RENEWAL_WINDOW_DAYS,
+};
 use churnkit_core::scalar::{churn_risk_stage as core_stage, RiskInput, RiskParams};
 use pgrx::prelude::*;
 
@@ -30,10 +32,18 @@ fn churn_risk_stage(
         activity_trend,
     };
     // RiskParams::new is three sign checks: cheaper than any cache lookup
-    let p = check(RiskParams::new(onboarding_days?.into(), renewal_window_days?.into(), dormant_days?.into()));
+    let p = check(RiskParams::new(
+        onboarding_days?.into(),
+        renewal_window_days?.into(),
+        dormant_days?.into(),
+    ));
     Some(check(core_stage(&input, &p)).as_str())
 }
 
 // The SQL defaults above are literals (pgrx needs them at macro time): pin
 // them to core's constants.
-const _: () = assert!(DEFAULT_ONBOARDING_DAYS == 30 && DEFAULT_RENEWAL_WINDOW_DAYS == 60 && DEFAULT_DORMANT_DAYS == 14);
+const _: () = assert!(
+    DEFAULT_ONBOARDING_DAYS == 30
+        && DEFAULT_RENEWAL_WINDOW_DAYS == 60
+        && DEFAULT_DORMANT_DAYS == 14
+);

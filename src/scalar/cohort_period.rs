@@ -22,9 +22,18 @@ fn parse_granularity(s: &str) -> Granularity {
 
 /// Calendar periods between the UTC periods of `cohort_start` and `ts`.
 #[pg_extern(immutable, strict, parallel_safe)]
-fn cohort_period(cohort_start: TimestampWithTimeZone, ts: TimestampWithTimeZone, granularity: &str) -> i32 {
+fn cohort_period(
+    cohort_start: TimestampWithTimeZone,
+    ts: TimestampWithTimeZone,
+    granularity: &str,
+) -> i32 {
     let g = parse_granularity(granularity);
-    check(core_period(to_core_ts(cohort_start), to_core_ts(ts), g, Zone::Utc))
+    check(core_period(
+        to_core_ts(cohort_start),
+        to_core_ts(ts),
+        g,
+        Zone::Utc,
+    ))
 }
 
 /// The same, on the wall clock of `time_zone` (an IANA name).
@@ -36,6 +45,13 @@ fn cohort_period_in_zone(
     time_zone: &str,
 ) -> i32 {
     let g = parse_granularity(granularity);
-    let zone = check(str_memo(&ZONE, [time_zone], || Zone::parse(F, "time_zone", time_zone)));
-    check(core_period(to_core_ts(cohort_start), to_core_ts(ts), g, zone))
+    let zone = check(str_memo(&ZONE, [time_zone], || {
+        Zone::parse(F, "time_zone", time_zone)
+    }));
+    check(core_period(
+        to_core_ts(cohort_start),
+        to_core_ts(ts),
+        g,
+        zone,
+    ))
 }

@@ -15,14 +15,32 @@ thread_local! {
 
 /// Validated parameters for these weights and targets (cached by bit pattern).
 fn params(weights: [f64; 3], targets: [f64; 3]) -> EngagementParams {
-    let key = [weights[0], weights[1], weights[2], targets[0], targets[1], targets[2]].map(f64::to_bits);
-    check(copy_memo(&PARAMS, key, || EngagementParams::new(weights, targets)))
+    let key = [
+        weights[0], weights[1], weights[2], targets[0], targets[1], targets[2],
+    ]
+    .map(f64::to_bits);
+    check(copy_memo(&PARAMS, key, || {
+        EngagementParams::new(weights, targets)
+    }))
 }
 
 #[pg_extern(immutable, strict, parallel_safe)]
-fn engagement_score(active_minutes: f64, active_days: f64, key_actions: f64, period_days: f64) -> f64 {
-    let p = DEFAULT.with(|p| *p).unwrap_or_else(|| params(DEFAULT_WEIGHTS, DEFAULT_TARGETS));
-    check(core_score(active_minutes, active_days, key_actions, period_days, &p))
+fn engagement_score(
+    active_minutes: f64,
+    active_days: f64,
+    key_actions: f64,
+    period_days: f64,
+) -> f64 {
+    let p = DEFAULT
+        .with(|p| *p)
+        .unwrap_or_else(|| params(DEFAULT_WEIGHTS, DEFAULT_TARGETS));
+    check(core_score(
+        active_minutes,
+        active_days,
+        key_actions,
+        period_days,
+        &p,
+    ))
 }
 
 #[pg_extern(name = "engagement_score", immutable, strict, parallel_safe)]
@@ -36,8 +54,17 @@ fn engagement_score_weighted(
     weight_frequency: f64,
     weight_depth: f64,
 ) -> f64 {
-    let p = params([weight_time, weight_frequency, weight_depth], DEFAULT_TARGETS);
-    check(core_score(active_minutes, active_days, key_actions, period_days, &p))
+    let p = params(
+        [weight_time, weight_frequency, weight_depth],
+        DEFAULT_TARGETS,
+    );
+    check(core_score(
+        active_minutes,
+        active_days,
+        key_actions,
+        period_days,
+        &p,
+    ))
 }
 
 #[pg_extern(name = "engagement_score", immutable, strict, parallel_safe)]
@@ -56,7 +83,17 @@ fn engagement_score_targeted(
 ) -> f64 {
     let p = params(
         [weight_time, weight_frequency, weight_depth],
-        [target_minutes_per_day, target_active_ratio, target_actions_per_day],
+        [
+            target_minutes_per_day,
+            target_active_ratio,
+            target_actions_per_day,
+        ],
     );
-    check(core_score(active_minutes, active_days, key_actions, period_days, &p))
+    check(core_score(
+        active_minutes,
+        active_days,
+        key_actions,
+        period_days,
+        &p,
+    ))
 }

@@ -20,7 +20,10 @@ thread_local! {
 /// error (naming the argument); other lower bounds than 1 are accepted.
 #[pg_extern(immutable, strict, parallel_safe)]
 fn health_score(scores: ArrayArg<'_, f64>, weights: ArrayArg<'_, f64>) -> Option<f64> {
-    if let Err(e) = scores.one_dimensional(F, "scores").and_then(|_| weights.one_dimensional(F, "weights")) {
+    if let Err(e) = scores
+        .one_dimensional(F, "scores")
+        .and_then(|_| weights.one_dimensional(F, "weights"))
+    {
         raise(&e);
     }
     let result = BUF.with(|buf| match buf.try_borrow_mut() {

@@ -6,7 +6,11 @@ use churnkit_core::scalar::{health_tier as core_tier, TierThresholds};
 use pgrx::prelude::*;
 
 #[pg_extern(immutable, strict, parallel_safe)]
-fn health_tier(score: f64, good_at: default!(f64, 70), poor_below: default!(f64, 40)) -> &'static str {
+fn health_tier(
+    score: f64,
+    good_at: default!(f64, 70),
+    poor_below: default!(f64, 40),
+) -> &'static str {
     // TierThresholds::new is two comparisons: cheaper than any cache lookup
     let t = check(TierThresholds::new(good_at, poor_below));
     check(core_tier(score, &t)).as_str()

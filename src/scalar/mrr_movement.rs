@@ -10,5 +10,10 @@ fn mrr_movement(
     current_mrr: Option<f64>,
     was_customer_before: Option<bool>,
 ) -> Option<&'static str> {
-    check(churnkit_core::scalar::mrr_movement(previous_mrr, current_mrr, was_customer_before)).map(|m| m.as_str())
+    check(churnkit_core::scalar::mrr_movement(
+        previous_mrr,
+        current_mrr,
+        was_customer_before,
+    ))
+    .map(|m| m.as_str())
 }

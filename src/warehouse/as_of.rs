@@ -39,16 +39,24 @@ fn as_of() -> TimestampWithTimeZone {
     // that could change it.
     let raw = unsafe { pg_sys::GetConfigOption(SETTING.as_ptr(), true, false) };
     let xact_start = unsafe { pg_sys::GetCurrentTransactionStartTimestamp() };
-    let text = if raw.is_null() { &[][..] } else { unsafe { CStr::from_ptr(raw) }.to_bytes() };
+    let text = if raw.is_null() {
+        &[][..]
+    } else {
+        unsafe { CStr::from_ptr(raw) }.to_bytes()
+    };
     if text.iter().all(|b| b.is_ascii_whitespace()) {
         // the transaction start is always a valid timestamp
-        return TimestampWithTimeZone::try_from(xact_start).unwrap_or_else(|_| TimestampWithTimeZone::positive_infinity());
+        return TimestampWithTimeZone::try_from(xact_start)
+            .unwrap_or_else(|_| TimestampWithTimeZone::positive_infinity());
     }
     // SAFETY: plain reads of session globals.
     let (time_zone, date_order) = unsafe { (pg_sys::session_timezone as usize, pg_sys::DateOrder) };
     let hit = LAST.with_borrow(|last| match last {
         Some((k, v))
-            if k.text == text && k.time_zone == time_zone && k.date_order == date_order && k.xact_start == xact_start =>
+            if k.text == text
+                && k.time_zone == time_zone
+                && k.date_order == date_order
+                && k.xact_start == xact_start =>
         {
             Some(*v)
         }
@@ -57,7 +65,12 @@ fn as_of() -> TimestampWithTimeZone {
     if let Some(v) = hit {
         return v;
     }
-    let key = Key { text: text.to_vec(), time_zone, date_order, xact_start };
+    let key = Key {
+        text: text.to_vec(),
+        time_zone,
+        date_order,
+        xact_start,
+    };
     let value = parse(&key.text);
     LAST.with_borrow_mut(|last| *last = Some((key, value)));
     value
@@ -73,14 +86,17 @@ fn parse(text: &[u8]) -> TimestampWithTimeZone {
         unsafe {
             direct_function_call::<TimestampWithTimeZone>(
                 pg_sys::timestamptz_in,
-                &[Some(pg_sys::Datum::from(c.as_ptr())), Some(pg_sys::Datum::from(pg_sys::InvalidOid)), Some(pg_sys::Datum::from(-1i32))],
+                &[
+                    Some(pg_sys::Datum::from(c.as_ptr())),
+                    Some(pg_sys::Datum::from(pg_sys::InvalidOid)),
+                    Some(pg_sys::Datum::from(-1i32)),
+                ],
             )
         }
     })
     .catch_others(|e| match e {
-        pgrx::pg_sys::panic::CaughtError::PostgresError(r) | pgrx::pg_sys::panic::CaughtError::ErrorReport(r) => {
-            bad(&shown, r.message())
-        }
+        pgrx::pg_sys::panic::CaughtError::PostgresError(r)
+        | pgrx::pg_sys::panic::CaughtError::ErrorReport(r) => bad(&shown, r.message()),
         other => other.rethrow(),
     })
     .execute();

@@ -22,8 +22,13 @@ include!(concat!(env!("OUT_DIR"), "/warehouse_views.rs"));
 
 /// The heavy views: `setup(..., materialize => true)` creates them as
 /// MATERIALIZED VIEWs of the same names, which `refresh()` refreshes.
-pub(crate) const MATERIALIZABLE: &[&str] =
-    &["cohort_retention", "mrr_movements", "customer_lifetime", "user_lifecycle", "onboarding_funnel"];
+pub(crate) const MATERIALIZABLE: &[&str] = &[
+    "cohort_retention",
+    "mrr_movements",
+    "customer_lifetime",
+    "user_lifecycle",
+    "onboarding_funnel",
+];
 
 /// The dashboard views built into this version of churnkit, in creation
 /// order: what `churnkit.setup()` creates (from `sql/views/`).

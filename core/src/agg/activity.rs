@@ -72,7 +72,10 @@ impl ActivityState {
 
     #[inline]
     pub fn update(&mut self, occurred_at: i64, granularity: Granularity) -> Result<()> {
-        let a = self.activity.get_or_insert_with(|| Activity { granularity, periods: PeriodSet::new() });
+        let a = self.activity.get_or_insert_with(|| Activity {
+            granularity,
+            periods: PeriodSet::new(),
+        });
         if a.granularity != granularity {
             return Err(mixed(a.granularity, granularity));
         }
@@ -119,12 +122,16 @@ impl ActivityState {
         let activity = match r.u8()? {
             0 => None,
             1 => {
-                let g = granularity_from_code(r.u8()?).ok_or_else(|| super::codec::corrupt(T, "bad granularity"))?;
+                let g = granularity_from_code(r.u8()?)
+                    .ok_or_else(|| super::codec::corrupt(T, "bad granularity"))?;
                 let periods = PeriodSet::decode(&mut r)?;
                 if periods.is_empty() {
                     return Err(super::codec::corrupt(T, "no active period"));
                 }
-                Some(Activity { granularity: g, periods })
+                Some(Activity {
+                    granularity: g,
+                    periods,
+                })
             }
             _ => return Err(super::codec::corrupt(T, "bad flag")),
         };
@@ -134,11 +141,27 @@ impl ActivityState {
 }
 
 fn mixed_activities(a: Granularity, b: Granularity) -> ChurnError {
-    ChurnError::new("retention_counts", "activity", format!("activities of a group must have the same granularity (got '{}' and '{}')", a.name(), b.name()))
+    ChurnError::new(
+        "retention_counts",
+        "activity",
+        format!(
+            "activities of a group must have the same granularity (got '{}' and '{}')",
+            a.name(),
+            b.name()
+        ),
+    )
 }
 
 fn mixed(a: Granularity, b: Granularity) -> ChurnError {
-    ChurnError::new(F, "granularity", format!("must be the same for every row of a group (got '{}' and '{}')", a.name(), b.name()))
+    ChurnError::new(
+        F,
+        "granularity",
+        format!(
+            "must be the same for every row of a group (got '{}' and '{}')",
+            a.name(),
+            b.name()
+        ),
+    )
 }
 
 impl Activity {
@@ -157,7 +180,9 @@ impl Activity {
 
     /// Active in period `n` after the cohort period (0 = the cohort period)?
     pub fn is_active(&self, n: i64) -> bool {
-        self.first().checked_add(n).is_some_and(|p| self.periods.contains(p))
+        self.first()
+            .checked_add(n)
+            .is_some_and(|p| self.periods.contains(p))
     }
 
     /// PostHog lifecycle state of the period containing `period_start`:
@@ -196,13 +221,17 @@ impl Activity {
 
     pub fn decode(buf: &[u8]) -> Result<Self> {
         let mut r = Reader::new(TYPE_NAME, buf)?;
-        let g = granularity_from_code(r.u8()?).ok_or_else(|| super::codec::corrupt(TYPE_NAME, "bad granularity"))?;
+        let g = granularity_from_code(r.u8()?)
+            .ok_or_else(|| super::codec::corrupt(TYPE_NAME, "bad granularity"))?;
         let periods = PeriodSet::decode(&mut r)?;
         r.end()?;
         if periods.is_empty() {
             return Err(super::codec::corrupt(TYPE_NAME, "no active period"));
         }
-        Ok(Activity { granularity: g, periods })
+        Ok(Activity {
+            granularity: g,
+            periods,
+        })
     }
 }
 
@@ -223,7 +252,11 @@ impl RetentionMode {
         } else if t.eq_ignore_ascii_case("unbounded") {
             Ok(RetentionMode::Unbounded)
         } else {
-            Err(ChurnError::new("retention_counts", "mode", format!("unknown mode '{s}' (expected classic or unbounded)")))
+            Err(ChurnError::new(
+                "retention_counts",
+                "mode",
+                format!("unknown mode '{s}' (expected classic or unbounded)"),
+            ))
         }
     }
 }
@@ -253,7 +286,11 @@ impl RetentionCounts {
         match self.mode {
             None => self.mode = Some(mode),
             Some(m) if m != mode => {
-                return Err(ChurnError::new(R, "mode", "must be the same for every row of a group".to_string()))
+                return Err(ChurnError::new(
+                    R,
+                    "mode",
+                    "must be the same for every row of a group".to_string(),
+                ))
             }
             _ => {}
         }
@@ -265,7 +302,11 @@ impl RetentionCounts {
         let first = a.first();
         let span = a.periods.last().unwrap_or(first).saturating_sub(first);
         if !(0..MAX_RETENTION_PERIODS).contains(&span) {
-            return Err(ChurnError::new(R, "activity", format!("spans {span} periods (at most {MAX_RETENTION_PERIODS} are supported)")));
+            return Err(ChurnError::new(
+                R,
+                "activity",
+                format!("spans {span} periods (at most {MAX_RETENTION_PERIODS} are supported)"),
+            ));
         }
         let span = span as usize;
         if self.counts.len() <= span {
@@ -289,7 +330,11 @@ impl RetentionCounts {
     pub fn merge(&mut self, o: &RetentionCounts) -> Result<()> {
         match (self.mode, o.mode) {
             (Some(a), Some(b)) if a != b => {
-                return Err(ChurnError::new("retention_counts", "mode", "must be the same for every row of a group".to_string()))
+                return Err(ChurnError::new(
+                    "retention_counts",
+                    "mode",
+                    "must be the same for every row of a group".to_string(),
+                ))
             }
             (None, m) => self.mode = m,
             _ => {}
@@ -334,14 +379,23 @@ impl RetentionCounts {
         };
         let granularity = match r.u8()? {
             255 => None,
-            c => Some(granularity_from_code(c).ok_or_else(|| super::codec::corrupt(T, "bad granularity"))?),
+            c => Some(
+                granularity_from_code(c)
+                    .ok_or_else(|| super::codec::corrupt(T, "bad granularity"))?,
+            ),
         };
         let n = r.len(1)?;
         let mut counts = Vec::with_capacity(n);
         for _ in 0..n {
-            counts.push(i64::try_from(r.u64()?).map_err(|_| super::codec::corrupt(T, "count overflow"))?);
+            counts.push(
+                i64::try_from(r.u64()?).map_err(|_| super::codec::corrupt(T, "count overflow"))?,
+            );
         }
         r.end()?;
-        Ok(RetentionCounts { mode, granularity, counts })
+        Ok(RetentionCounts {
+            mode,
+            granularity,
+            counts,
+        })
     }
 }

@@ -17,7 +17,9 @@ pub struct Writer {
 
 impl Writer {
     pub fn new() -> Self {
-        Writer { buf: vec![FORMAT_VERSION] }
+        Writer {
+            buf: vec![FORMAT_VERSION],
+        }
     }
 
     /// Reuse a buffer (cleared) to avoid an allocation per state.
@@ -68,7 +70,13 @@ impl<'a> Reader<'a> {
         match buf.first() {
             None => Err(corrupt(what, "empty input")),
             Some(&FORMAT_VERSION) => Ok(Reader { buf, pos: 1, what }),
-            Some(v) => Err(ChurnError::new(what, "input", format!("unsupported format version {v} (this churnkit reads version {FORMAT_VERSION})"))),
+            Some(v) => Err(ChurnError::new(
+                what,
+                "input",
+                format!(
+                    "unsupported format version {v} (this churnkit reads version {FORMAT_VERSION})"
+                ),
+            )),
         }
     }
 
@@ -80,7 +88,10 @@ impl<'a> Reader<'a> {
         let mut v: u64 = 0;
         let mut shift = 0;
         loop {
-            let b = *self.buf.get(self.pos).ok_or_else(|| self.err("truncated"))?;
+            let b = *self
+                .buf
+                .get(self.pos)
+                .ok_or_else(|| self.err("truncated"))?;
             self.pos += 1;
             if shift == 63 && b > 1 {
                 return Err(self.err("varint overflow"));
@@ -102,14 +113,23 @@ impl<'a> Reader<'a> {
     }
 
     pub fn f64(&mut self) -> Result<f64> {
-        let end = self.pos.checked_add(8).ok_or_else(|| self.err("truncated"))?;
-        let b = self.buf.get(self.pos..end).ok_or_else(|| self.err("truncated"))?;
+        let end = self
+            .pos
+            .checked_add(8)
+            .ok_or_else(|| self.err("truncated"))?;
+        let b = self
+            .buf
+            .get(self.pos..end)
+            .ok_or_else(|| self.err("truncated"))?;
         self.pos = end;
         Ok(f64::from_le_bytes(b.try_into().expect("8 bytes")))
     }
 
     pub fn u8(&mut self) -> Result<u8> {
-        let b = *self.buf.get(self.pos).ok_or_else(|| self.err("truncated"))?;
+        let b = *self
+            .buf
+            .get(self.pos)
+            .ok_or_else(|| self.err("truncated"))?;
         self.pos += 1;
         Ok(b)
     }
@@ -168,10 +188,19 @@ mod tests {
     #[test]
     fn corrupt_input_is_an_error() {
         assert!(Reader::new("t", &[]).is_err());
-        assert_eq!(Reader::new("t", &[9]).err().unwrap().to_string(), "t: invalid input: unsupported format version 9 (this churnkit reads version 1)");
+        assert_eq!(
+            Reader::new("t", &[9]).err().unwrap().to_string(),
+            "t: invalid input: unsupported format version 9 (this churnkit reads version 1)"
+        );
         let mut r = Reader::new("t", &[1, 0xff, 0xff]).unwrap();
         assert!(r.u64().is_err());
-        let mut r = Reader::new("t", &[1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]).unwrap();
+        let mut r = Reader::new(
+            "t",
+            &[
+                1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
+            ],
+        )
+        .unwrap();
         assert!(r.u64().is_err());
         let mut r = Reader::new("t", &[1, 100]).unwrap();
         assert!(r.len(1).is_err());

@@ -31,10 +31,22 @@ impl EngagementSummary {
     /// `is_key_action` as false; a negative or non-finite duration is an
     /// error. (Rows with a NULL `occurred_at` are skipped by the adapters.)
     #[inline]
-    pub fn update(&mut self, occurred_at: i64, duration_seconds: Option<f64>, is_key_action: Option<bool>) -> Result<()> {
+    pub fn update(
+        &mut self,
+        occurred_at: i64,
+        duration_seconds: Option<f64>,
+        is_key_action: Option<bool>,
+    ) -> Result<()> {
         if let Some(d) = duration_seconds {
             if !d.is_finite() || d < 0.0 {
-                return Err(ChurnError::new(F, "duration_seconds", format!("{} is not a non-negative finite number of seconds", crate::error::num(d))));
+                return Err(ChurnError::new(
+                    F,
+                    "duration_seconds",
+                    format!(
+                        "{} is not a non-negative finite number of seconds",
+                        crate::error::num(d)
+                    ),
+                ));
             }
             self.active_seconds += d;
         }
@@ -42,8 +54,14 @@ impl EngagementSummary {
         if is_key_action == Some(true) {
             self.key_actions += 1;
         }
-        self.first_active_at = Some(self.first_active_at.map_or(occurred_at, |f| f.min(occurred_at)));
-        self.last_active_at = Some(self.last_active_at.map_or(occurred_at, |l| l.max(occurred_at)));
+        self.first_active_at = Some(
+            self.first_active_at
+                .map_or(occurred_at, |f| f.min(occurred_at)),
+        );
+        self.last_active_at = Some(
+            self.last_active_at
+                .map_or(occurred_at, |l| l.max(occurred_at)),
+        );
         self.days.insert(day_number(occurred_at));
         Ok(())
     }
@@ -74,7 +92,13 @@ impl EngagementSummary {
     /// `engagement_score(active_minutes, active_days, key_actions, period_days)`
     /// with the default weights and targets.
     pub fn engagement_score(&self, period_days: f64) -> Result<f64> {
-        engagement_score(self.active_minutes(), self.active_days() as f64, self.key_actions as f64, period_days, &EngagementParams::default())
+        engagement_score(
+            self.active_minutes(),
+            self.active_days() as f64,
+            self.key_actions as f64,
+            period_days,
+            &EngagementParams::default(),
+        )
     }
 
     pub fn encode_into(&self, w: &mut Writer) {
@@ -110,7 +134,14 @@ impl EngagementSummary {
         };
         let days = PeriodSet::decode(&mut r)?;
         r.end()?;
-        let s = EngagementSummary { events, active_seconds, key_actions, first_active_at: first, last_active_at: last, days };
+        let s = EngagementSummary {
+            events,
+            active_seconds,
+            key_actions,
+            first_active_at: first,
+            last_active_at: last,
+            days,
+        };
         s.validate()?;
         Ok(s)
     }
@@ -127,7 +158,9 @@ impl EngagementSummary {
         }
         match (self.first_active_at, self.last_active_at) {
             (Some(f), Some(l)) if f <= l && self.events > 0 && !self.days.is_empty() => {
-                if self.days.first() != Some(day_number(f)) || self.days.last() != Some(day_number(l)) {
+                if self.days.first() != Some(day_number(f))
+                    || self.days.last() != Some(day_number(l))
+                {
                     return bad("first/last activity do not match the active days");
                 }
                 Ok(())

@@ -46,14 +46,20 @@ impl FunnelMode {
     }
 
     fn bits(self) -> u8 {
-        self.strict_order as u8 | (self.strict_deduplication as u8) << 1 | (self.strict_increase as u8) << 2
+        self.strict_order as u8
+            | (self.strict_deduplication as u8) << 1
+            | (self.strict_increase as u8) << 2
     }
 
     fn from_bits(b: u8) -> Option<Self> {
         if b > 7 {
             return None;
         }
-        Some(FunnelMode { strict_order: b & 1 != 0, strict_deduplication: b & 2 != 0, strict_increase: b & 4 != 0 })
+        Some(FunnelMode {
+            strict_order: b & 1 != 0,
+            strict_deduplication: b & 2 != 0,
+            strict_increase: b & 4 != 0,
+        })
     }
 }
 
@@ -68,12 +74,24 @@ pub struct FunnelParams {
 impl FunnelParams {
     pub fn new(window_micros: i64, steps: usize, mode: FunnelMode) -> Result<Self> {
         if window_micros < 0 {
-            return Err(ChurnError::new(F, "window", "must not be negative".to_string()));
+            return Err(ChurnError::new(
+                F,
+                "window",
+                "must not be negative".to_string(),
+            ));
         }
         if steps == 0 || steps > MAX_STEPS {
-            return Err(ChurnError::new(F, "steps", format!("has {steps} elements (expected 1 to {MAX_STEPS})")));
+            return Err(ChurnError::new(
+                F,
+                "steps",
+                format!("has {steps} elements (expected 1 to {MAX_STEPS})"),
+            ));
         }
-        Ok(FunnelParams { window: window_micros, steps: steps as u8, mode })
+        Ok(FunnelParams {
+            window: window_micros,
+            steps: steps as u8,
+            mode,
+        })
     }
 }
 
@@ -87,7 +105,11 @@ pub struct FunnelState {
 
 impl FunnelState {
     pub fn new() -> Self {
-        FunnelState { params: None, events: Vec::new(), sorted: true }
+        FunnelState {
+            params: None,
+            events: Vec::new(),
+            sorted: true,
+        }
     }
 
     fn check_params(&mut self, p: FunnelParams) -> Result<()> {
@@ -99,7 +121,13 @@ impl FunnelState {
             Some(q) if q == p => Ok(()),
             Some(q) => Err(ChurnError::new(
                 F,
-                if q.window != p.window { "window" } else if q.steps != p.steps { "steps" } else { "mode" },
+                if q.window != p.window {
+                    "window"
+                } else if q.steps != p.steps {
+                    "steps"
+                } else {
+                    "mode"
+                },
                 "must be the same for every row of a group".to_string(),
             )),
         }
@@ -116,9 +144,22 @@ impl FunnelState {
     }
 
     /// One row: `steps[k]` says whether the row is step k+1 (NULL = false).
-    pub fn update<I: IntoIterator<Item = Option<bool>>>(&mut self, p: FunnelParams, occurred_at: i64, steps: I, len: usize) -> Result<()> {
+    pub fn update<I: IntoIterator<Item = Option<bool>>>(
+        &mut self,
+        p: FunnelParams,
+        occurred_at: i64,
+        steps: I,
+        len: usize,
+    ) -> Result<()> {
         if len != p.steps as usize {
-            return Err(ChurnError::new(F, "steps", format!("must have the same length on every row of a group (got {} and {len})", p.steps)));
+            return Err(ChurnError::new(
+                F,
+                "steps",
+                format!(
+                    "must have the same length on every row of a group (got {} and {len})",
+                    p.steps
+                ),
+            ));
         }
         self.check_params(p)?;
         let mut any = false;
@@ -141,7 +182,8 @@ impl FunnelState {
         if o.events.is_empty() {
             return Ok(());
         }
-        let joined_sorted = self.sorted && o.sorted && self.events.last().is_none_or(|&l| l <= o.events[0]);
+        let joined_sorted =
+            self.sorted && o.sorted && self.events.last().is_none_or(|&l| l <= o.events[0]);
         self.events.extend_from_slice(&o.events);
         self.sorted = joined_sorted;
         Ok(())
@@ -193,8 +235,12 @@ impl FunnelState {
             1 => {
                 let window = r.i64()?;
                 let steps = r.u8()?;
-                let mode = FunnelMode::from_bits(r.u8()?).ok_or_else(|| super::codec::corrupt(T, "bad mode"))?;
-                Some(FunnelParams::new(window, steps as usize, mode).map_err(|_| super::codec::corrupt(T, "bad parameters"))?)
+                let mode = FunnelMode::from_bits(r.u8()?)
+                    .ok_or_else(|| super::codec::corrupt(T, "bad mode"))?;
+                Some(
+                    FunnelParams::new(window, steps as usize, mode)
+                        .map_err(|_| super::codec::corrupt(T, "bad parameters"))?,
+                )
             }
             _ => return Err(super::codec::corrupt(T, "bad flag")),
         };
@@ -213,7 +259,11 @@ impl FunnelState {
         }
         r.end()?;
         let really_sorted = events.windows(2).all(|w| w[0] <= w[1]);
-        Ok(FunnelState { params, events, sorted: sorted && really_sorted })
+        Ok(FunnelState {
+            params,
+            events,
+            sorted: sorted && really_sorted,
+        })
     }
 }
 
@@ -222,7 +272,12 @@ fn level(events: &[(i64, u8)], p: FunnelParams) -> i32 {
     let n = p.steps as usize;
     // per step: (timestamp of the chain's step-1 event, timestamp of this step)
     let mut reached: [Option<(i64, i64)>; MAX_STEPS] = [None; MAX_STEPS];
-    let deepest = |reached: &[Option<(i64, i64)>; MAX_STEPS]| (0..n).rev().find(|&k| reached[k].is_some()).map_or(0, |k| k as i32 + 1);
+    let deepest = |reached: &[Option<(i64, i64)>; MAX_STEPS]| {
+        (0..n)
+            .rev()
+            .find(|&k| reached[k].is_some())
+            .map_or(0, |k| k as i32 + 1)
+    };
     let mut started = false;
     for &(ts, step) in events {
         if step == 0 {
@@ -239,7 +294,9 @@ fn level(events: &[(i64, u8)], p: FunnelParams) -> i32 {
         } else if p.mode.strict_deduplication && reached[k].is_some() {
             return deepest(&reached);
         } else if p.mode.strict_order && started && reached[k - 1].is_none() {
-            return (0..n).find(|&j| reached[j].is_none()).map_or(n as i32, |j| j as i32);
+            return (0..n)
+                .find(|&j| reached[j].is_none())
+                .map_or(n as i32, |j| j as i32);
         } else if let Some((chain_start, prev_ts)) = reached[k - 1] {
             let mut ok = ts as i128 <= chain_start as i128 + p.window as i128;
             if p.mode.strict_increase {
@@ -264,7 +321,8 @@ mod tests {
         let p = FunnelParams::new(window, steps, FunnelMode::parse(mode).unwrap()).unwrap();
         let mut s = FunnelState::new();
         for (ts, st) in rows {
-            s.update(p, *ts, st.iter().map(|b| Some(*b)), st.len()).unwrap();
+            s.update(p, *ts, st.iter().map(|b| Some(*b)), st.len())
+                .unwrap();
         }
         s.finish()
     }
@@ -272,9 +330,14 @@ mod tests {
     #[test]
     fn basic_levels() {
         // events 1000..1008 at t = 0..8 (ClickHouse test 00632)
-        let rows: Vec<(i64, Vec<bool>)> = (0..9).map(|t| (t, (0..9).map(|e| e == t).collect())).collect();
+        let rows: Vec<(i64, Vec<bool>)> = (0..9)
+            .map(|t| (t, (0..9).map(|e| e == t).collect()))
+            .collect();
         let r = |w: i64, steps: &[i64]| {
-            let rs: Vec<(i64, Vec<bool>)> = rows.iter().map(|(t, _)| (*t, steps.iter().map(|s| s == t).collect())).collect();
+            let rs: Vec<(i64, Vec<bool>)> = rows
+                .iter()
+                .map(|(t, _)| (*t, steps.iter().map(|s| s == t).collect()))
+                .collect();
             let refs: Vec<(i64, &[bool])> = rs.iter().map(|(t, v)| (*t, v.as_slice())).collect();
             run(w, steps.len(), "", &refs)
         };
@@ -290,11 +353,21 @@ mod tests {
     #[test]
     fn modes() {
         // A, B, D, C with steps A, B, C: strict_order stops at D
-        let rows: &[(i64, &[bool])] = &[(1, &[true, false, false]), (2, &[false, true, false]), (3, &[false, false, false]), (4, &[false, false, true])];
+        let rows: &[(i64, &[bool])] = &[
+            (1, &[true, false, false]),
+            (2, &[false, true, false]),
+            (3, &[false, false, false]),
+            (4, &[false, false, true]),
+        ];
         assert_eq!(run(100, 3, "", rows), 3);
         assert_eq!(run(100, 3, "strict_order", rows), 2);
         // A, B, B, C: strict_deduplication stops at the repeated B
-        let rows: &[(i64, &[bool])] = &[(1, &[true, false, false]), (2, &[false, true, false]), (3, &[false, true, false]), (4, &[false, false, true])];
+        let rows: &[(i64, &[bool])] = &[
+            (1, &[true, false, false]),
+            (2, &[false, true, false]),
+            (3, &[false, true, false]),
+            (4, &[false, false, true]),
+        ];
         assert_eq!(run(100, 3, "", rows), 3);
         assert_eq!(run(100, 3, "strict_deduplication", rows), 2);
         // A and B at the same instant: strict_increase refuses B
@@ -302,6 +375,13 @@ mod tests {
         assert_eq!(run(100, 2, "", rows), 2);
         assert_eq!(run(100, 2, "strict_increase", rows), 1);
         assert!(FunnelMode::parse("strict").is_err());
-        assert_eq!(FunnelMode::parse(" strict_order , STRICT_INCREASE").unwrap(), FunnelMode { strict_order: true, strict_deduplication: false, strict_increase: true });
+        assert_eq!(
+            FunnelMode::parse(" strict_order , STRICT_INCREASE").unwrap(),
+            FunnelMode {
+                strict_order: true,
+                strict_deduplication: false,
+                strict_increase: true
+            }
+        );
     }
 }

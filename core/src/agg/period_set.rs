@@ -18,7 +18,10 @@ pub const MAX_BITMAP_PERIODS: i64 = 1 << 16;
 enum Repr {
     /// Bit `i` of word `w` set = period `base + 64 * w + i` is in the set.
     /// `base` is a multiple of 64.
-    Bits { base: i64, words: Vec<u64> },
+    Bits {
+        base: i64,
+        words: Vec<u64>,
+    },
     Sorted(Vec<i64>),
 }
 
@@ -30,7 +33,13 @@ pub struct PeriodSet {
 
 impl Default for PeriodSet {
     fn default() -> Self {
-        PeriodSet { repr: Repr::Bits { base: 0, words: Vec::new() }, len: 0 }
+        PeriodSet {
+            repr: Repr::Bits {
+                base: 0,
+                words: Vec::new(),
+            },
+            len: 0,
+        }
     }
 }
 
@@ -80,7 +89,8 @@ impl PeriodSet {
                     words.push(0);
                 } else {
                     let lo = (*base as i128).min(word_base(p) as i128);
-                    let hi = (*base as i128 + words.len() as i128 * 64).max(word_base(p) as i128 + 64);
+                    let hi =
+                        (*base as i128 + words.len() as i128 * 64).max(word_base(p) as i128 + 64);
                     if hi - lo > MAX_BITMAP_PERIODS as i128 {
                         let mut items: Vec<i64> = self.iter().collect();
                         items.push(p);
@@ -121,8 +131,18 @@ impl PeriodSet {
         if other.len == 0 {
             return;
         }
-        if let (Repr::Bits { base, words }, Repr::Bits { base: ob, words: ow }) = (&mut self.repr, &other.repr) {
-            if !words.is_empty() && *ob >= *base && *ob as i128 + ow.len() as i128 * 64 <= *base as i128 + words.len() as i128 * 64 {
+        if let (
+            Repr::Bits { base, words },
+            Repr::Bits {
+                base: ob,
+                words: ow,
+            },
+        ) = (&mut self.repr, &other.repr)
+        {
+            if !words.is_empty()
+                && *ob >= *base
+                && *ob as i128 + ow.len() as i128 * 64 <= *base as i128 + words.len() as i128 * 64
+            {
                 let shift = ((ob - *base) / 64) as usize;
                 let mut len = self.len;
                 for (i, &w) in ow.iter().enumerate() {
@@ -159,7 +179,8 @@ impl PeriodSet {
                     return false;
                 }
                 let off = p.wrapping_sub(*base);
-                (0..words.len() as i64 * 64).contains(&off) && words[(off >> 6) as usize] & (1u64 << (off & 63)) != 0
+                (0..words.len() as i64 * 64).contains(&off)
+                    && words[(off >> 6) as usize] & (1u64 << (off & 63)) != 0
             }
             Repr::Sorted(items) => items.binary_search(&p).is_ok(),
         }
@@ -184,7 +205,12 @@ impl PeriodSet {
     /// Elements in increasing order.
     pub fn iter(&self) -> Iter<'_> {
         match &self.repr {
-            Repr::Bits { base, words } => Iter::Bits { base: *base, words, w: 0, cur: words.first().copied().unwrap_or(0) },
+            Repr::Bits { base, words } => Iter::Bits {
+                base: *base,
+                words,
+                w: 0,
+                cur: words.first().copied().unwrap_or(0),
+            },
             Repr::Sorted(items) => Iter::Sorted(items.iter()),
         }
     }
@@ -219,7 +245,10 @@ impl PeriodSet {
                 let gap = r.u64()?;
                 let x = prev as i128 + gap as i128;
                 if gap == 0 || x > i64::MAX as i128 {
-                    return Err(super::codec::corrupt("period set", "not strictly increasing"));
+                    return Err(super::codec::corrupt(
+                        "period set",
+                        "not strictly increasing",
+                    ));
                 }
                 x as i64
             };
@@ -242,7 +271,12 @@ impl PeriodSet {
 }
 
 pub enum Iter<'a> {
-    Bits { base: i64, words: &'a [u64], w: usize, cur: u64 },
+    Bits {
+        base: i64,
+        words: &'a [u64],
+        w: usize,
+        cur: u64,
+    },
     Sorted(std::slice::Iter<'a, i64>),
 }
 
@@ -252,7 +286,12 @@ impl Iterator for Iter<'_> {
     #[inline]
     fn next(&mut self) -> Option<i64> {
         match self {
-            Iter::Bits { base, words, w, cur } => loop {
+            Iter::Bits {
+                base,
+                words,
+                w,
+                cur,
+            } => loop {
                 if *cur != 0 {
                     let b = cur.trailing_zeros() as i64;
                     *cur &= *cur - 1;
@@ -287,7 +326,10 @@ mod tests {
         for x in [5, 3, 9, 3, 5, 10, -4, 200, -130] {
             a.insert(x);
         }
-        assert_eq!(a.iter().collect::<Vec<_>>(), vec![-130, -4, 3, 5, 9, 10, 200]);
+        assert_eq!(
+            a.iter().collect::<Vec<_>>(),
+            vec![-130, -4, 3, 5, 9, 10, 200]
+        );
         assert_eq!(a.len(), 7);
         assert_eq!((a.first(), a.last()), (Some(-130), Some(200)));
         let mut b = PeriodSet::new();
@@ -295,7 +337,10 @@ mod tests {
             b.insert(x);
         }
         a.merge(&b);
-        assert_eq!(a.iter().collect::<Vec<_>>(), vec![-130, -4, 1, 3, 5, 9, 10, 11, 200]);
+        assert_eq!(
+            a.iter().collect::<Vec<_>>(),
+            vec![-130, -4, 1, 3, 5, 9, 10, 11, 200]
+        );
         assert_eq!(a.len(), 9);
         assert_eq!(a.before(5), Some(3));
         assert_eq!(a.before(-130), None);
@@ -316,7 +361,10 @@ mod tests {
         let mut dense = PeriodSet::new();
         dense.insert(1);
         dense.merge(&e);
-        assert_eq!(dense.iter().collect::<Vec<_>>(), vec![i64::MIN, 0, 1, i64::MAX]);
+        assert_eq!(
+            dense.iter().collect::<Vec<_>>(),
+            vec![i64::MIN, 0, 1, i64::MAX]
+        );
         let mut far = PeriodSet::new();
         far.insert(0);
         far.insert(MAX_BITMAP_PERIODS * 2);
@@ -333,7 +381,11 @@ mod tests {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            let p = if i % 1000 == 999 { (x % 1_000_000) as i64 - 500_000 } else { (x % 3000) as i64 - 1500 };
+            let p = if i % 1000 == 999 {
+                (x % 1_000_000) as i64 - 500_000
+            } else {
+                (x % 3000) as i64 - 1500
+            };
             s.insert(p);
             t.insert(p);
             if i % 997 == 0 {

@@ -23,7 +23,11 @@ impl RetentionState {
 
     /// One row; NULL conditions count as false.
     #[inline]
-    pub fn update<I: IntoIterator<Item = Option<bool>>>(&mut self, conditions: I, len: usize) -> Result<()> {
+    pub fn update<I: IntoIterator<Item = Option<bool>>>(
+        &mut self,
+        conditions: I,
+        len: usize,
+    ) -> Result<()> {
         self.check_len(len)?;
         for (k, c) in conditions.into_iter().enumerate() {
             if c == Some(true) {
@@ -35,12 +39,23 @@ impl RetentionState {
 
     fn check_len(&mut self, len: usize) -> Result<()> {
         if len == 0 || len > MAX_CONDITIONS {
-            return Err(ChurnError::new(F, "conditions", format!("has {len} elements (expected 1 to {MAX_CONDITIONS})")));
+            return Err(ChurnError::new(
+                F,
+                "conditions",
+                format!("has {len} elements (expected 1 to {MAX_CONDITIONS})"),
+            ));
         }
         if self.n == 0 {
             self.n = len as u8;
         } else if self.n as usize != len {
-            return Err(ChurnError::new(F, "conditions", format!("must have the same length on every row of a group (got {} and {len})", self.n)));
+            return Err(ChurnError::new(
+                F,
+                "conditions",
+                format!(
+                    "must have the same length on every row of a group (got {} and {len})",
+                    self.n
+                ),
+            ));
         }
         Ok(())
     }
@@ -56,7 +71,9 @@ impl RetentionState {
     /// The result array (empty for an empty group).
     pub fn finish(&self) -> Vec<i32> {
         let first = self.seen & 1 != 0;
-        (0..self.n as usize).map(|k| (first && self.seen & (1 << k) != 0) as i32).collect()
+        (0..self.n as usize)
+            .map(|k| (first && self.seen & (1 << k) != 0) as i32)
+            .collect()
     }
 
     pub fn encode(&self) -> Vec<u8> {
@@ -69,10 +86,14 @@ impl RetentionState {
     pub fn decode(buf: &[u8]) -> Result<Self> {
         let mut r = Reader::new("retention state", buf)?;
         let n = r.u8()?;
-        let seen = u32::try_from(r.u64()?).map_err(|_| super::codec::corrupt("retention state", "overflow"))?;
+        let seen = u32::try_from(r.u64()?)
+            .map_err(|_| super::codec::corrupt("retention state", "overflow"))?;
         r.end()?;
         if n as usize > MAX_CONDITIONS {
-            return Err(super::codec::corrupt("retention state", "too many conditions"));
+            return Err(super::codec::corrupt(
+                "retention state",
+                "too many conditions",
+            ));
         }
         Ok(RetentionState { n, seen })
     }

@@ -38,7 +38,14 @@ impl SurvivalSummary {
     #[inline]
     pub fn update(&mut self, tenure_days: f64, churned: Option<bool>) -> Result<()> {
         if !tenure_days.is_finite() || tenure_days < 0.0 {
-            return Err(ChurnError::new(F, "tenure_days", format!("{} is not a non-negative finite number of days", crate::error::num(tenure_days))));
+            return Err(ChurnError::new(
+                F,
+                "tenure_days",
+                format!(
+                    "{} is not a non-negative finite number of days",
+                    crate::error::num(tenure_days)
+                ),
+            ));
         }
         let t = if tenure_days == 0.0 { 0.0 } else { tenure_days }; // -0 → 0
         let churned = churned == Some(true);
@@ -106,7 +113,13 @@ impl SurvivalSummary {
             if d > 0 {
                 s *= 1.0 - d as f64 / at_risk as f64;
             }
-            out.push(CurvePoint { days: t, at_risk, churned: d, censored: c, survival: s });
+            out.push(CurvePoint {
+                days: t,
+                at_risk,
+                churned: d,
+                censored: c,
+                survival: s,
+            });
             at_risk -= d + c;
         }
         out
@@ -116,7 +129,11 @@ impl SurvivalSummary {
     /// `days` (a step function, 1 before the first churn).
     pub fn survival_at(&self, days: f64) -> Result<f64> {
         if days.is_nan() {
-            return Err(ChurnError::new("survival_at", "days", "NaN is not a number"));
+            return Err(ChurnError::new(
+                "survival_at",
+                "days",
+                "NaN is not a number",
+            ));
         }
         let mut at_risk = self.customers();
         let mut s = 1.0;
@@ -135,7 +152,10 @@ impl SurvivalSummary {
     /// Smallest tenure at which S ≤ 0.5; None when the curve never gets
     /// there (lifelines reports infinity).
     pub fn median_lifetime(&self) -> Option<f64> {
-        self.curve().into_iter().find(|p| p.survival <= 0.5).map(|p| p.days)
+        self.curve()
+            .into_iter()
+            .find(|p| p.survival <= 0.5)
+            .map(|p| p.days)
     }
 
     pub fn encode(&self) -> Vec<u8> {
@@ -164,8 +184,14 @@ impl SurvivalSummary {
 
     pub fn validate(&self) -> Result<()> {
         let ok = self.times.windows(2).all(|w| w[0].0 < w[1].0)
-            && self.times.iter().all(|&(t, d, c)| t.is_finite() && t >= 0.0 && d.checked_add(c).is_some_and(|n| n > 0))
-            && self.times.iter().try_fold(0u64, |acc, &(_, d, c)| acc.checked_add(d + c)).is_some();
+            && self.times.iter().all(|&(t, d, c)| {
+                t.is_finite() && t >= 0.0 && d.checked_add(c).is_some_and(|n| n > 0)
+            })
+            && self
+                .times
+                .iter()
+                .try_fold(0u64, |acc, &(_, d, c)| acc.checked_add(d + c))
+                .is_some();
         if ok {
             Ok(())
         } else {

@@ -8,7 +8,9 @@ use super::engagement::{self, EngagementSummary};
 use super::period_set::PeriodSet;
 use super::survival::{self, SurvivalSummary};
 use crate::error::{ChurnError, Result};
-use crate::time::{civil_from_days, days_from_civil, Granularity, MICROS_PER_DAY, MICROS_PER_SECOND};
+use crate::time::{
+    civil_from_days, days_from_civil, Granularity, MICROS_PER_DAY, MICROS_PER_SECOND,
+};
 use serde_json::{json, Map, Value};
 
 /// ISO-8601 UTC text of a timestamp, e.g. `2024-01-31T23:30:00Z` (with
@@ -20,15 +22,32 @@ pub fn format_timestamp(ts: i64) -> String {
     let (y, m, d) = civil_from_days(day);
     let secs = tod / MICROS_PER_SECOND;
     let frac = tod % MICROS_PER_SECOND;
-    let year = if (0..=9999).contains(&y) { format!("{y:04}") } else { format!("{y:+07}") };
-    let base = format!("{year}-{m:02}-{d:02}T{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
-    if frac == 0 { format!("{base}Z") } else { format!("{base}.{frac:06}Z") }
+    let year = if (0..=9999).contains(&y) {
+        format!("{y:04}")
+    } else {
+        format!("{y:+07}")
+    };
+    let base = format!(
+        "{year}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    );
+    if frac == 0 {
+        format!("{base}Z")
+    } else {
+        format!("{base}.{frac:06}Z")
+    }
 }
 
 /// ISO date of a day number, e.g. `2024-01-31`.
 pub fn format_date(day: i64) -> String {
     let (y, m, d) = civil_from_days(day);
-    if (0..=9999).contains(&y) { format!("{y:04}-{m:02}-{d:02}") } else { format!("{y:+07}-{m:02}-{d:02}") }
+    if (0..=9999).contains(&y) {
+        format!("{y:04}-{m:02}-{d:02}")
+    } else {
+        format!("{y:+07}-{m:02}-{d:02}")
+    }
 }
 
 fn parse_date_part(s: &str) -> Option<(i64, &str)> {
@@ -63,7 +82,11 @@ fn num(s: &str) -> Option<i64> {
 }
 
 fn days_in_month(y: i64, m: u32) -> u32 {
-    let next = if m == 12 { days_from_civil(y + 1, 1, 1) } else { days_from_civil(y, m + 1, 1) };
+    let next = if m == 12 {
+        days_from_civil(y + 1, 1, 1)
+    } else {
+        days_from_civil(y, m + 1, 1)
+    };
     (next - days_from_civil(y, m, 1)) as u32
 }
 
@@ -82,7 +105,9 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
         return i64::try_from(base).ok();
     }
     let rest = rest.strip_prefix('T').or_else(|| rest.strip_prefix(' '))?;
-    let rest = rest.strip_suffix('Z').or_else(|| rest.strip_suffix("+00:00"))?;
+    let rest = rest
+        .strip_suffix('Z')
+        .or_else(|| rest.strip_suffix("+00:00"))?;
     let (hms, frac) = match rest.split_once('.') {
         Some((a, f)) => (a, Some(f)),
         None => (rest, None),
@@ -108,40 +133,90 @@ fn bad(type_name: &'static str, detail: impl Into<String>) -> ChurnError {
 }
 
 fn object(type_name: &'static str, text: &str) -> Result<Map<String, Value>> {
-    let v: Value = serde_json::from_str(text).map_err(|e| bad(type_name, format!("not valid JSON ({e})")))?;
-    let Value::Object(o) = v else { return Err(bad(type_name, "expected a JSON object")) };
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| bad(type_name, format!("not valid JSON ({e})")))?;
+    let Value::Object(o) = v else {
+        return Err(bad(type_name, "expected a JSON object"));
+    };
     match o.get("version") {
         Some(Value::Number(n)) if n.as_u64() == Some(1) => Ok(o),
-        Some(v) => Err(bad(type_name, format!("unsupported version {v} (this churnkit reads version 1)"))),
+        Some(v) => Err(bad(
+            type_name,
+            format!("unsupported version {v} (this churnkit reads version 1)"),
+        )),
         None => Err(bad(type_name, "missing field \"version\"")),
     }
 }
 
 fn field<'a>(type_name: &'static str, o: &'a Map<String, Value>, k: &str) -> Result<&'a Value> {
-    o.get(k).ok_or_else(|| bad(type_name, format!("missing field \"{k}\"")))
+    o.get(k)
+        .ok_or_else(|| bad(type_name, format!("missing field \"{k}\"")))
 }
 
 fn u64_field(type_name: &'static str, o: &Map<String, Value>, k: &str) -> Result<u64> {
-    field(type_name, o, k)?.as_u64().ok_or_else(|| bad(type_name, format!("field \"{k}\" must be a non-negative integer")))
+    field(type_name, o, k)?.as_u64().ok_or_else(|| {
+        bad(
+            type_name,
+            format!("field \"{k}\" must be a non-negative integer"),
+        )
+    })
 }
 
 fn ts_field(type_name: &'static str, o: &Map<String, Value>, k: &str) -> Result<Option<i64>> {
     match field(type_name, o, k)? {
         Value::Null => Ok(None),
-        Value::String(s) => parse_timestamp(s).map(Some).ok_or_else(|| bad(type_name, format!("field \"{k}\": '{s}' is not an ISO-8601 UTC timestamp"))),
-        _ => Err(bad(type_name, format!("field \"{k}\" must be a timestamp string or null"))),
+        Value::String(s) => parse_timestamp(s).map(Some).ok_or_else(|| {
+            bad(
+                type_name,
+                format!("field \"{k}\": '{s}' is not an ISO-8601 UTC timestamp"),
+            )
+        }),
+        _ => Err(bad(
+            type_name,
+            format!("field \"{k}\" must be a timestamp string or null"),
+        )),
     }
 }
 
-fn dates(type_name: &'static str, o: &Map<String, Value>, k: &str, map: impl Fn(i64) -> Option<i64>) -> Result<PeriodSet> {
-    let arr = field(type_name, o, k)?.as_array().ok_or_else(|| bad(type_name, format!("field \"{k}\" must be an array of dates")))?;
+fn dates(
+    type_name: &'static str,
+    o: &Map<String, Value>,
+    k: &str,
+    map: impl Fn(i64) -> Option<i64>,
+) -> Result<PeriodSet> {
+    let arr = field(type_name, o, k)?.as_array().ok_or_else(|| {
+        bad(
+            type_name,
+            format!("field \"{k}\" must be an array of dates"),
+        )
+    })?;
     let mut items = Vec::with_capacity(arr.len());
     for v in arr {
-        let s = v.as_str().ok_or_else(|| bad(type_name, format!("field \"{k}\" must be an array of dates")))?;
-        let day = parse_date(s).ok_or_else(|| bad(type_name, format!("field \"{k}\": '{s}' is not a date (YYYY-MM-DD)")))?;
-        items.push(map(day).ok_or_else(|| bad(type_name, format!("field \"{k}\": '{s}' is not the first day of a period")))?);
+        let s = v.as_str().ok_or_else(|| {
+            bad(
+                type_name,
+                format!("field \"{k}\" must be an array of dates"),
+            )
+        })?;
+        let day = parse_date(s).ok_or_else(|| {
+            bad(
+                type_name,
+                format!("field \"{k}\": '{s}' is not a date (YYYY-MM-DD)"),
+            )
+        })?;
+        items.push(map(day).ok_or_else(|| {
+            bad(
+                type_name,
+                format!("field \"{k}\": '{s}' is not the first day of a period"),
+            )
+        })?);
     }
-    PeriodSet::from_sorted(items).ok_or_else(|| bad(type_name, format!("field \"{k}\" must be strictly increasing")))
+    PeriodSet::from_sorted(items).ok_or_else(|| {
+        bad(
+            type_name,
+            format!("field \"{k}\" must be strictly increasing"),
+        )
+    })
 }
 
 fn no_extra(type_name: &'static str, o: &Map<String, Value>, allowed: &[&str]) -> Result<()> {
@@ -168,10 +243,24 @@ impl EngagementSummary {
     pub fn from_text(text: &str) -> Result<Self> {
         const T: &str = engagement::TYPE_NAME;
         let o = object(T, text)?;
-        no_extra(T, &o, &["version", "events", "active_seconds", "key_actions", "first_active_at", "last_active_at", "active_days"])?;
+        no_extra(
+            T,
+            &o,
+            &[
+                "version",
+                "events",
+                "active_seconds",
+                "key_actions",
+                "first_active_at",
+                "last_active_at",
+                "active_days",
+            ],
+        )?;
         let s = EngagementSummary {
             events: u64_field(T, &o, "events")?,
-            active_seconds: field(T, &o, "active_seconds")?.as_f64().ok_or_else(|| bad(T, "field \"active_seconds\" must be a number"))?,
+            active_seconds: field(T, &o, "active_seconds")?
+                .as_f64()
+                .ok_or_else(|| bad(T, "field \"active_seconds\" must be a number"))?,
             key_actions: u64_field(T, &o, "key_actions")?,
             first_active_at: ts_field(T, &o, "first_active_at")?,
             last_active_at: ts_field(T, &o, "last_active_at")?,
@@ -199,7 +288,9 @@ impl Activity {
         const T: &str = super::activity::TYPE_NAME;
         let o = object(T, text)?;
         no_extra(T, &o, &["version", "granularity", "periods"])?;
-        let gs = field(T, &o, "granularity")?.as_str().ok_or_else(|| bad(T, "field \"granularity\" must be a string"))?;
+        let gs = field(T, &o, "granularity")?
+            .as_str()
+            .ok_or_else(|| bad(T, "field \"granularity\" must be a string"))?;
         let g = Granularity::parse(T, "input", gs)?;
         let periods = dates(T, &o, "periods", |day| {
             let p = g.period_index(day.checked_mul(MICROS_PER_DAY)?);
@@ -208,7 +299,10 @@ impl Activity {
         if periods.is_empty() {
             return Err(bad(T, "field \"periods\" must not be empty"));
         }
-        Ok(Activity { granularity: g, periods })
+        Ok(Activity {
+            granularity: g,
+            periods,
+        })
     }
 }
 
@@ -226,12 +320,18 @@ impl SurvivalSummary {
         const T: &str = survival::TYPE_NAME;
         let o = object(T, text)?;
         no_extra(T, &o, &["version", "tenures"])?;
-        let arr = field(T, &o, "tenures")?.as_array().ok_or_else(|| bad(T, "field \"tenures\" must be an array"))?;
+        let arr = field(T, &o, "tenures")?
+            .as_array()
+            .ok_or_else(|| bad(T, "field \"tenures\" must be an array"))?;
         let mut times = Vec::with_capacity(arr.len());
         for v in arr {
             let e = || bad(T, "each tenure must be [days, churned, censored]");
             let a = v.as_array().filter(|a| a.len() == 3).ok_or_else(e)?;
-            times.push((a[0].as_f64().ok_or_else(e)?, a[1].as_u64().ok_or_else(e)?, a[2].as_u64().ok_or_else(e)?));
+            times.push((
+                a[0].as_f64().ok_or_else(e)?,
+                a[1].as_u64().ok_or_else(e)?,
+                a[2].as_u64().ok_or_else(e)?,
+            ));
         }
         let s = SurvivalSummary { times };
         s.validate()?;
@@ -245,10 +345,27 @@ mod tests {
 
     #[test]
     fn timestamps_round_trip() {
-        for ts in [0, 1, -1, 1_706_743_800_000_000, 253_402_300_799_999_999, -62_135_596_800_000_000, i64::MIN, i64::MAX] {
-            assert_eq!(parse_timestamp(&format_timestamp(ts)), Some(ts), "{}", format_timestamp(ts));
+        for ts in [
+            0,
+            1,
+            -1,
+            1_706_743_800_000_000,
+            253_402_300_799_999_999,
+            -62_135_596_800_000_000,
+            i64::MIN,
+            i64::MAX,
+        ] {
+            assert_eq!(
+                parse_timestamp(&format_timestamp(ts)),
+                Some(ts),
+                "{}",
+                format_timestamp(ts)
+            );
         }
-        assert_eq!(format_timestamp(1_706_743_800_000_000), "2024-01-31T23:30:00Z");
+        assert_eq!(
+            format_timestamp(1_706_743_800_000_000),
+            "2024-01-31T23:30:00Z"
+        );
         assert_eq!(parse_timestamp("2024-01-31"), Some(1_706_659_200_000_000));
         assert_eq!(parse_timestamp("2024-02-30"), None);
         assert_eq!(parse_timestamp("2024-01-31T24:00:00Z"), None);
@@ -258,32 +375,67 @@ mod tests {
     #[test]
     fn summaries_round_trip_and_reject_garbage() {
         let mut e = EngagementSummary::new();
-        e.update(1_706_743_800_000_000, Some(90.0), Some(true)).unwrap();
+        e.update(1_706_743_800_000_000, Some(90.0), Some(true))
+            .unwrap();
         e.update(1_706_659_200_000_000, None, None).unwrap();
         let t = e.to_text();
-        assert_eq!(t, r#"{"active_days":["2024-01-31"],"active_seconds":90.0,"events":2,"first_active_at":"2024-01-31T00:00:00Z","key_actions":1,"last_active_at":"2024-01-31T23:30:00Z","version":1}"#);
+        assert_eq!(
+            t,
+            r#"{"active_days":["2024-01-31"],"active_seconds":90.0,"events":2,"first_active_at":"2024-01-31T00:00:00Z","key_actions":1,"last_active_at":"2024-01-31T23:30:00Z","version":1}"#
+        );
         assert_eq!(EngagementSummary::from_text(&t).unwrap(), e);
-        assert_eq!(EngagementSummary::from_text(&EngagementSummary::new().to_text()).unwrap(), EngagementSummary::new());
-        for bad in ["", "[]", "{}", r#"{"version":2}"#, &t.replace("\"events\":2", "\"events\":0"), &t.replace("2024-01-31\"]", "2024-01-30\"]"), &t.replace("\"version\":1", "\"version\":1,\"x\":1")] {
+        assert_eq!(
+            EngagementSummary::from_text(&EngagementSummary::new().to_text()).unwrap(),
+            EngagementSummary::new()
+        );
+        for bad in [
+            "",
+            "[]",
+            "{}",
+            r#"{"version":2}"#,
+            &t.replace("\"events\":2", "\"events\":0"),
+            &t.replace("2024-01-31\"]", "2024-01-30\"]"),
+            &t.replace("\"version\":1", "\"version\":1,\"x\":1"),
+        ] {
             let err = EngagementSummary::from_text(bad).unwrap_err();
-            assert!(err.to_string().starts_with("engagement_summary: invalid input: "), "{err}");
+            assert!(
+                err.to_string()
+                    .starts_with("engagement_summary: invalid input: "),
+                "{err}"
+            );
         }
         let mut a = super::super::ActivityState::new();
         a.update(1_706_743_800_000_000, Granularity::Month).unwrap();
         a.update(1_700_000_000_000_000, Granularity::Month).unwrap();
         let a = a.activity.unwrap();
-        assert_eq!(a.to_text(), r#"{"granularity":"month","periods":["2023-11-01","2024-01-01"],"version":1}"#);
+        assert_eq!(
+            a.to_text(),
+            r#"{"granularity":"month","periods":["2023-11-01","2024-01-01"],"version":1}"#
+        );
         assert_eq!(Activity::from_text(&a.to_text()).unwrap(), a);
-        assert!(Activity::from_text(r#"{"granularity":"month","periods":["2023-11-02"],"version":1}"#).is_err());
-        assert!(Activity::from_text(r#"{"granularity":"month","periods":[],"version":1}"#).is_err());
+        assert!(Activity::from_text(
+            r#"{"granularity":"month","periods":["2023-11-02"],"version":1}"#
+        )
+        .is_err());
+        assert!(
+            Activity::from_text(r#"{"granularity":"month","periods":[],"version":1}"#).is_err()
+        );
         // a date whose timestamp does not fit in i64 µs is an error, not an overflow
-        assert!(Activity::from_text(r#"{"granularity":"year","periods":["+999999-01-01"],"version":1}"#).is_err());
+        assert!(Activity::from_text(
+            r#"{"granularity":"year","periods":["+999999-01-01"],"version":1}"#
+        )
+        .is_err());
         let mut s = SurvivalSummary::new();
         s.update(30.0, Some(true)).unwrap();
         s.update(0.5, Some(false)).unwrap();
-        assert_eq!(s.to_text(), r#"{"tenures":[[0.5,0,1],[30.0,1,0]],"version":1}"#);
+        assert_eq!(
+            s.to_text(),
+            r#"{"tenures":[[0.5,0,1],[30.0,1,0]],"version":1}"#
+        );
         assert_eq!(SurvivalSummary::from_text(&s.to_text()).unwrap(), s);
-        assert!(SurvivalSummary::from_text(r#"{"tenures":[[30,1,0],[1,1,0]],"version":1}"#).is_err());
+        assert!(
+            SurvivalSummary::from_text(r#"{"tenures":[[30,1,0],[1,1,0]],"version":1}"#).is_err()
+        );
         assert!(SurvivalSummary::from_text(r#"{"tenures":[[-1,1,0]],"version":1}"#).is_err());
     }
 }

@@ -25,7 +25,11 @@ impl TrendState {
     #[inline]
     pub fn update(&mut self, occurred_at: i64, as_of: i64, window_days: i64) -> Result<()> {
         if window_days <= 0 {
-            return Err(ChurnError::new(F, "window_days", format!("{window_days} must be greater than 0")));
+            return Err(ChurnError::new(
+                F,
+                "window_days",
+                format!("{window_days} must be greater than 0"),
+            ));
         }
         let age = as_of as i128 - occurred_at as i128;
         let w = window_days as i128 * MICROS_PER_DAY as i128;
@@ -60,7 +64,10 @@ impl TrendState {
 
     pub fn decode(buf: &[u8]) -> Result<Self> {
         let mut r = Reader::new("activity_trend state", buf)?;
-        let s = TrendState { recent: r.u64()?, prior: r.u64()? };
+        let s = TrendState {
+            recent: r.u64()?,
+            prior: r.u64()?,
+        };
         r.end()?;
         Ok(s)
     }

@@ -2,7 +2,10 @@
 //! day_end on the local wall clock) between two instants, for support SLAs.
 
 use crate::error::{ChurnError, Result};
-use crate::time::{day_number, week_number, weekday, Zone, MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MINUTE, MICROS_PER_SECOND};
+use crate::time::{
+    day_number, week_number, weekday, Zone, MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MINUTE,
+    MICROS_PER_SECOND,
+};
 
 const F: &str = "business_hours_between";
 
@@ -12,7 +15,15 @@ pub const DEFAULT_DAY_END: &str = "17:00";
 /// Parse a time of day `HH:MM` or `HH:MM:SS` (00:00 to 24:00) into µs after
 /// midnight.
 pub fn parse_time_of_day(argument: &'static str, s: &str) -> Result<i64> {
-    let bad = || ChurnError::new(F, argument, format!("'{s}' is not a time of day (expected HH:MM or HH:MM:SS between 00:00 and 24:00)"));
+    let bad = || {
+        ChurnError::new(
+            F,
+            argument,
+            format!(
+                "'{s}' is not a time of day (expected HH:MM or HH:MM:SS between 00:00 and 24:00)"
+            ),
+        )
+    };
     let parts: Vec<&str> = s.trim().split(':').collect();
     if parts.len() < 2 || parts.len() > 3 {
         return Err(bad());
@@ -22,11 +33,19 @@ pub fn parse_time_of_day(argument: &'static str, s: &str) -> Result<i64> {
             return Err(bad());
         }
         let v: i64 = p.parse().map_err(|_| bad())?;
-        if v > max { Err(bad()) } else { Ok(v) }
+        if v > max {
+            Err(bad())
+        } else {
+            Ok(v)
+        }
     };
     let h = num(parts[0], 24)?;
     let m = num(parts[1], 59)?;
-    let sec = if parts.len() == 3 { num(parts[2], 59)? } else { 0 };
+    let sec = if parts.len() == 3 {
+        num(parts[2], 59)?
+    } else {
+        0
+    };
     let t = h * MICROS_PER_HOUR + m * MICROS_PER_MINUTE + sec * MICROS_PER_SECOND;
     if t > MICROS_PER_DAY {
         return Err(bad());
@@ -44,7 +63,11 @@ pub struct WorkingHours {
 
 impl Default for WorkingHours {
     fn default() -> Self {
-        WorkingHours { zone: Zone::Utc, day_start: 9 * MICROS_PER_HOUR, day_end: 17 * MICROS_PER_HOUR }
+        WorkingHours {
+            zone: Zone::Utc,
+            day_start: 9 * MICROS_PER_HOUR,
+            day_end: 17 * MICROS_PER_HOUR,
+        }
     }
 }
 
@@ -53,9 +76,17 @@ impl WorkingHours {
         let s = parse_time_of_day("day_start", day_start)?;
         let e = parse_time_of_day("day_end", day_end)?;
         if e <= s {
-            return Err(ChurnError::new(F, "day_end", format!("'{day_end}' is not after day_start '{day_start}'")));
+            return Err(ChurnError::new(
+                F,
+                "day_end",
+                format!("'{day_end}' is not after day_start '{day_start}'"),
+            ));
         }
-        Ok(WorkingHours { zone, day_start: s, day_end: e })
+        Ok(WorkingHours {
+            zone,
+            day_start: s,
+            day_end: e,
+        })
     }
 
     pub fn parse(time_zone: &str, day_start: &str, day_end: &str) -> Result<Self> {
@@ -69,7 +100,11 @@ impl WorkingHours {
         let tod = t.rem_euclid(MICROS_PER_DAY);
         let wd = weekday(day);
         let in_week = wd.min(5) as i128 * len
-            + if wd < 5 { (tod.clamp(self.day_start, self.day_end) - self.day_start) as i128 } else { 0 };
+            + if wd < 5 {
+                (tod.clamp(self.day_start, self.day_end) - self.day_start) as i128
+            } else {
+                0
+            };
         week_number(day) as i128 * 5 * len + in_week
     }
 }
@@ -121,21 +156,55 @@ mod tests {
     fn zones_and_custom_hours() {
         // 2024-01-08 14:00 UTC = 09:00 in New York; 22:00 UTC = 17:00
         let w = WorkingHours::parse("America/New_York", "09:00", "17:00").unwrap();
-        assert_eq!(business_hours_between(at(2024, 1, 8, 13, 0), at(2024, 1, 8, 23, 0), &w).unwrap(), 8.0);
+        assert_eq!(
+            business_hours_between(at(2024, 1, 8, 13, 0), at(2024, 1, 8, 23, 0), &w).unwrap(),
+            8.0
+        );
         let w = WorkingHours::parse("UTC", "08:30", "12:00").unwrap();
-        assert_eq!(business_hours_between(at(2024, 1, 8, 0, 0), at(2024, 1, 9, 0, 0), &w).unwrap(), 3.5);
+        assert_eq!(
+            business_hours_between(at(2024, 1, 8, 0, 0), at(2024, 1, 9, 0, 0), &w).unwrap(),
+            3.5
+        );
         let w = WorkingHours::parse("UTC", "00:00", "24:00").unwrap();
-        assert_eq!(business_hours_between(at(2024, 1, 8, 0, 0), at(2024, 1, 15, 0, 0), &w).unwrap(), 120.0);
+        assert_eq!(
+            business_hours_between(at(2024, 1, 8, 0, 0), at(2024, 1, 15, 0, 0), &w).unwrap(),
+            120.0
+        );
     }
 
     #[test]
     fn errors() {
-        assert_eq!(business_hours_between(2, 1, &WorkingHours::default()).unwrap_err().to_string(), "business_hours_between: invalid end: is before start");
-        assert_eq!(WorkingHours::parse("UTC", "17:00", "09:00").unwrap_err().to_string(), "business_hours_between: invalid day_end: '09:00' is not after day_start '17:00'");
+        assert_eq!(
+            business_hours_between(2, 1, &WorkingHours::default())
+                .unwrap_err()
+                .to_string(),
+            "business_hours_between: invalid end: is before start"
+        );
+        assert_eq!(
+            WorkingHours::parse("UTC", "17:00", "09:00")
+                .unwrap_err()
+                .to_string(),
+            "business_hours_between: invalid day_end: '09:00' is not after day_start '17:00'"
+        );
         assert_eq!(WorkingHours::parse("UTC", "9am", "17:00").unwrap_err().to_string(), "business_hours_between: invalid day_start: '9am' is not a time of day (expected HH:MM or HH:MM:SS between 00:00 and 24:00)");
-        assert_eq!(WorkingHours::parse("UTC", "09:00", "24:01").unwrap_err().argument, "day_end");
-        assert_eq!(WorkingHours::parse("UTC", "09:60", "10:00").unwrap_err().argument, "day_start");
-        assert_eq!(WorkingHours::parse("Nowhere/City", "09:00", "10:00").unwrap_err().argument, "time_zone");
+        assert_eq!(
+            WorkingHours::parse("UTC", "09:00", "24:01")
+                .unwrap_err()
+                .argument,
+            "day_end"
+        );
+        assert_eq!(
+            WorkingHours::parse("UTC", "09:60", "10:00")
+                .unwrap_err()
+                .argument,
+            "day_start"
+        );
+        assert_eq!(
+            WorkingHours::parse("Nowhere/City", "09:00", "10:00")
+                .unwrap_err()
+                .argument,
+            "time_zone"
+        );
     }
 
     #[test]
@@ -144,6 +213,11 @@ mod tests {
         assert!(h.is_finite() && h > 0.0);
         let w = WorkingHours::parse("Europe/Berlin", "09:00", "17:00").unwrap();
         // far outside the zone library's range: an error, not a panic
-        assert_eq!(business_hours_between(i64::MIN, i64::MAX, &w).unwrap_err().argument, "start");
+        assert_eq!(
+            business_hours_between(i64::MIN, i64::MAX, &w)
+                .unwrap_err()
+                .argument,
+            "start"
+        );
     }
 }

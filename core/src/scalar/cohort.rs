@@ -9,7 +9,12 @@ const F: &str = "cohort_period";
 /// and the period containing `ts` (both truncated to the granularity, in UTC
 /// or in the given zone's wall-clock time). Negative when `ts` is in an
 /// earlier period. Weeks are ISO weeks starting on Monday.
-pub fn cohort_period(cohort_start: i64, ts: i64, granularity: Granularity, zone: Zone) -> Result<i32> {
+pub fn cohort_period(
+    cohort_start: i64,
+    ts: i64,
+    granularity: Granularity,
+    zone: Zone,
+) -> Result<i32> {
     let a = granularity.period_index(zone.to_local(F, "cohort_start", cohort_start)?);
     let b = granularity.period_index(zone.to_local(F, "ts", ts)?);
     // at most ~1.1e8 days between two i64 µs timestamps: always fits in i32
@@ -26,7 +31,13 @@ mod tests {
     }
 
     fn cp(a: i64, b: i64, g: &str) -> i32 {
-        cohort_period(a, b, Granularity::parse(F, "granularity", g).unwrap(), Zone::Utc).unwrap()
+        cohort_period(
+            a,
+            b,
+            Granularity::parse(F, "granularity", g).unwrap(),
+            Zone::Utc,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -42,7 +53,10 @@ mod tests {
         // 2024-01-07 is a Sunday, 2024-01-08 a Monday
         assert_eq!(cp(ts(2024, 1, 7), ts(2024, 1, 8), "week"), 1);
         assert_eq!(cp(ts(2024, 1, 1), ts(2024, 1, 7), "week"), 0);
-        assert_eq!(cp(ts(2024, 1, 1), ts(2024, 1, 1) + MICROS_PER_DAY - 1, "day"), 0);
+        assert_eq!(
+            cp(ts(2024, 1, 1), ts(2024, 1, 1) + MICROS_PER_DAY - 1, "day"),
+            0
+        );
         assert_eq!(cp(ts(1969, 12, 31), ts(1970, 1, 1), "Month"), 1);
     }
 
@@ -51,8 +65,14 @@ mod tests {
         // 2024-01-31 23:30 UTC is already 2024-02-01 in Berlin
         let a = ts(2024, 1, 31) + 23 * MICROS_PER_HOUR + 30 * 60_000_000;
         let berlin = Zone::parse(F, "time_zone", "Europe/Berlin").unwrap();
-        assert_eq!(cohort_period(ts(2024, 1, 15), a, Granularity::Month, Zone::Utc).unwrap(), 0);
-        assert_eq!(cohort_period(ts(2024, 1, 15), a, Granularity::Month, berlin).unwrap(), 1);
+        assert_eq!(
+            cohort_period(ts(2024, 1, 15), a, Granularity::Month, Zone::Utc).unwrap(),
+            0
+        );
+        assert_eq!(
+            cohort_period(ts(2024, 1, 15), a, Granularity::Month, berlin).unwrap(),
+            1
+        );
     }
 
     #[test]
@@ -63,7 +83,10 @@ mod tests {
 
     #[test]
     fn extremes_fit() {
-        assert_eq!(cohort_period(i64::MIN, i64::MAX, Granularity::Day, Zone::Utc).unwrap(), 213_503_983);
+        assert_eq!(
+            cohort_period(i64::MIN, i64::MAX, Granularity::Day, Zone::Utc).unwrap(),
+            213_503_983
+        );
         assert!(cohort_period(i64::MIN, i64::MAX, Granularity::Year, Zone::Utc).unwrap() > 0);
     }
 }

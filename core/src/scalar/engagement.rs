@@ -38,11 +38,28 @@ impl EngagementParams {
         ];
         let sum = w[0] + w[1] + w[2];
         if sum <= 0.0 || !sum.is_finite() {
-            return Err(ChurnError::new(F, "weights", format!("weights must sum to a positive finite number (got {} + {} + {} = {})", num(w[0]), num(w[1]), num(w[2]), num(sum))));
+            return Err(ChurnError::new(
+                F,
+                "weights",
+                format!(
+                    "weights must sum to a positive finite number (got {} + {} + {} = {})",
+                    num(w[0]),
+                    num(w[1]),
+                    num(w[2]),
+                    num(sum)
+                ),
+            ));
         }
         let target_ratio = positive(F, "target_active_ratio", targets[1])?;
         if target_ratio > 1.0 {
-            return Err(ChurnError::new(F, "target_active_ratio", format!("{} is greater than 1 (a share of the period's days)", num(target_ratio))));
+            return Err(ChurnError::new(
+                F,
+                "target_active_ratio",
+                format!(
+                    "{} is greater than 1 (a share of the period's days)",
+                    num(target_ratio)
+                ),
+            ));
         }
         Ok(EngagementParams {
             weights: [w[0] / sum, w[1] / sum, w[2] / sum],
@@ -70,7 +87,11 @@ pub fn engagement_score(
     let actions = non_negative(F, "key_actions", key_actions)?;
     let period = positive(F, "period_days", finite(F, "period_days", period_days)?)?;
     if days > period {
-        return Err(ChurnError::new(F, "active_days", format!("{} is greater than period_days {}", num(days), num(period))));
+        return Err(ChurnError::new(
+            F,
+            "active_days",
+            format!("{} is greater than period_days {}", num(days), num(period)),
+        ));
     }
     let time = (minutes / period / p.targets[0]).min(1.0);
     let frequency = (days / period / p.targets[1]).min(1.0);
@@ -115,19 +136,62 @@ mod tests {
     #[test]
     fn errors_name_function_and_argument() {
         let e = score(10.0, 40.0, 0.0, 30.0).unwrap_err();
-        assert_eq!(e.to_string(), "engagement_score: invalid active_days: 40 is greater than period_days 30");
-        assert_eq!(score(-1.0, 1.0, 0.0, 30.0).unwrap_err().to_string(), "engagement_score: invalid active_minutes: -1 is negative");
-        assert_eq!(score(1.0, 1.0, -2.0, 30.0).unwrap_err().argument, "key_actions");
-        assert_eq!(score(1.0, 0.0, 0.0, 0.0).unwrap_err().to_string(), "engagement_score: invalid period_days: 0 must be greater than 0");
-        assert_eq!(score(f64::NAN, 0.0, 0.0, 1.0).unwrap_err().to_string(), "engagement_score: invalid active_minutes: NaN is not a finite number");
-        assert_eq!(score(1.0, 0.0, f64::INFINITY, 1.0).unwrap_err().argument, "key_actions");
+        assert_eq!(
+            e.to_string(),
+            "engagement_score: invalid active_days: 40 is greater than period_days 30"
+        );
+        assert_eq!(
+            score(-1.0, 1.0, 0.0, 30.0).unwrap_err().to_string(),
+            "engagement_score: invalid active_minutes: -1 is negative"
+        );
+        assert_eq!(
+            score(1.0, 1.0, -2.0, 30.0).unwrap_err().argument,
+            "key_actions"
+        );
+        assert_eq!(
+            score(1.0, 0.0, 0.0, 0.0).unwrap_err().to_string(),
+            "engagement_score: invalid period_days: 0 must be greater than 0"
+        );
+        assert_eq!(
+            score(f64::NAN, 0.0, 0.0, 1.0).unwrap_err().to_string(),
+            "engagement_score: invalid active_minutes: NaN is not a finite number"
+        );
+        assert_eq!(
+            score(1.0, 0.0, f64::INFINITY, 1.0).unwrap_err().argument,
+            "key_actions"
+        );
         let e = EngagementParams::new([0.0, 0.0, 0.0], DEFAULT_TARGETS).unwrap_err();
         assert_eq!(e.to_string(), "engagement_score: invalid weights: weights must sum to a positive finite number (got 0 + 0 + 0 = 0)");
-        assert_eq!(EngagementParams::new([-0.1, 1.0, 0.0], DEFAULT_TARGETS).unwrap_err().argument, "weight_time");
-        assert_eq!(EngagementParams::new([1.0, 1.0, 1.0], [0.0, 0.5, 1.0]).unwrap_err().argument, "target_minutes_per_day");
-        assert_eq!(EngagementParams::new([1.0, 1.0, 1.0], [30.0, 1.5, 1.0]).unwrap_err().argument, "target_active_ratio");
-        assert_eq!(EngagementParams::new([1.0, 1.0, 1.0], [30.0, 0.5, -1.0]).unwrap_err().argument, "target_actions_per_day");
-        assert_eq!(EngagementParams::new([f64::MAX, f64::MAX, 0.0], DEFAULT_TARGETS).unwrap_err().argument, "weights");
+        assert_eq!(
+            EngagementParams::new([-0.1, 1.0, 0.0], DEFAULT_TARGETS)
+                .unwrap_err()
+                .argument,
+            "weight_time"
+        );
+        assert_eq!(
+            EngagementParams::new([1.0, 1.0, 1.0], [0.0, 0.5, 1.0])
+                .unwrap_err()
+                .argument,
+            "target_minutes_per_day"
+        );
+        assert_eq!(
+            EngagementParams::new([1.0, 1.0, 1.0], [30.0, 1.5, 1.0])
+                .unwrap_err()
+                .argument,
+            "target_active_ratio"
+        );
+        assert_eq!(
+            EngagementParams::new([1.0, 1.0, 1.0], [30.0, 0.5, -1.0])
+                .unwrap_err()
+                .argument,
+            "target_actions_per_day"
+        );
+        assert_eq!(
+            EngagementParams::new([f64::MAX, f64::MAX, 0.0], DEFAULT_TARGETS)
+                .unwrap_err()
+                .argument,
+            "weights"
+        );
     }
 
     #[test]

@@ -17,22 +17,52 @@ pub const DEFAULT_POOR_BELOW: f64 = 40.0;
 pub fn health_score(scores: &[Option<f64>], weights: &[Option<f64>]) -> Result<Option<f64>> {
     const F: &str = "health_score";
     if scores.len() != weights.len() {
-        return Err(ChurnError::new(F, "weights", format!("has {} elements but scores has {}", weights.len(), scores.len())));
+        return Err(ChurnError::new(
+            F,
+            "weights",
+            format!(
+                "has {} elements but scores has {}",
+                weights.len(),
+                scores.len()
+            ),
+        ));
     }
     // validate, and find the largest weight: weights are scaled by it so that
     // no product or sum can overflow whatever their magnitude
     let mut max_weight: f64 = 0.0;
     for (i, (s, w)) in scores.iter().zip(weights).enumerate() {
         match w {
-            None => return Err(ChurnError::new(F, "weights", format!("element {} is NULL", i + 1))),
+            None => {
+                return Err(ChurnError::new(
+                    F,
+                    "weights",
+                    format!("element {} is NULL", i + 1),
+                ))
+            }
             Some(w) if !w.is_finite() || *w < 0.0 => {
-                return Err(ChurnError::new(F, "weights", format!("element {} is {} (weights must be finite and non-negative)", i + 1, num(*w))))
+                return Err(ChurnError::new(
+                    F,
+                    "weights",
+                    format!(
+                        "element {} is {} (weights must be finite and non-negative)",
+                        i + 1,
+                        num(*w)
+                    ),
+                ))
             }
             Some(w) => max_weight = max_weight.max(*w),
         }
         if let Some(s) = s {
             if !(0.0..=100.0).contains(s) {
-                return Err(ChurnError::new(F, "scores", format!("element {} is {} (scores must be between 0 and 100)", i + 1, num(*s))));
+                return Err(ChurnError::new(
+                    F,
+                    "scores",
+                    format!(
+                        "element {} is {} (scores must be between 0 and 100)",
+                        i + 1,
+                        num(*s)
+                    ),
+                ));
             }
         }
     }
@@ -40,7 +70,11 @@ pub fn health_score(scores: &[Option<f64>], weights: &[Option<f64>]) -> Result<O
         return Ok(None);
     }
     if max_weight <= 0.0 {
-        return Err(ChurnError::new(F, "weights", "weights must sum to a positive number (got 0)".to_string()));
+        return Err(ChurnError::new(
+            F,
+            "weights",
+            "weights must sum to a positive number (got 0)".to_string(),
+        ));
     }
     let mut present_weight = 0.0;
     let mut weighted = 0.0;
@@ -85,7 +119,10 @@ pub struct TierThresholds {
 
 impl Default for TierThresholds {
     fn default() -> Self {
-        TierThresholds { good_at: DEFAULT_GOOD_AT, poor_below: DEFAULT_POOR_BELOW }
+        TierThresholds {
+            good_at: DEFAULT_GOOD_AT,
+            poor_below: DEFAULT_POOR_BELOW,
+        }
     }
 }
 
@@ -95,9 +132,20 @@ impl TierThresholds {
         let good_at = finite(F, "good_at", good_at)?;
         let poor_below = finite(F, "poor_below", poor_below)?;
         if poor_below > good_at {
-            return Err(ChurnError::new(F, "poor_below", format!("{} is greater than good_at {}", num(poor_below), num(good_at))));
+            return Err(ChurnError::new(
+                F,
+                "poor_below",
+                format!(
+                    "{} is greater than good_at {}",
+                    num(poor_below),
+                    num(good_at)
+                ),
+            ));
         }
-        Ok(TierThresholds { good_at, poor_below })
+        Ok(TierThresholds {
+            good_at,
+            poor_below,
+        })
     }
 }
 
@@ -105,7 +153,11 @@ impl TierThresholds {
 /// A NaN score is an error.
 pub fn health_tier(score: f64, t: &TierThresholds) -> Result<Tier> {
     if score.is_nan() {
-        return Err(ChurnError::new("health_tier", "score", "NaN is not a number"));
+        return Err(ChurnError::new(
+            "health_tier",
+            "score",
+            "NaN is not a number",
+        ));
     }
     Ok(if score >= t.good_at {
         Tier::Good
@@ -122,26 +174,74 @@ mod tests {
 
     #[test]
     fn weighted_mean_renormalises_missing_measures() {
-        assert_eq!(health_score(&[Some(80.0), None, Some(60.0)], &[Some(1.0), Some(5.0), Some(1.0)]).unwrap(), Some(70.0));
-        assert_eq!(health_score(&[Some(90.0), Some(30.0)], &[Some(3.0), Some(1.0)]).unwrap(), Some(75.0));
-        assert_eq!(health_score(&[None, None], &[Some(1.0), Some(1.0)]).unwrap(), None);
+        assert_eq!(
+            health_score(
+                &[Some(80.0), None, Some(60.0)],
+                &[Some(1.0), Some(5.0), Some(1.0)]
+            )
+            .unwrap(),
+            Some(70.0)
+        );
+        assert_eq!(
+            health_score(&[Some(90.0), Some(30.0)], &[Some(3.0), Some(1.0)]).unwrap(),
+            Some(75.0)
+        );
+        assert_eq!(
+            health_score(&[None, None], &[Some(1.0), Some(1.0)]).unwrap(),
+            None
+        );
         assert_eq!(health_score(&[], &[]).unwrap(), None);
         // huge weights neither overflow nor saturate
-        assert_eq!(health_score(&[Some(50.0), Some(50.0)], &[Some(1e308), Some(1e307)]).unwrap(), Some(50.0));
-        assert_eq!(health_score(&[Some(100.0), Some(0.0)], &[Some(f64::MAX), Some(f64::MAX)]).unwrap(), Some(50.0));
-        assert_eq!(health_score(&[Some(80.0), Some(20.0)], &[Some(5e-324), Some(5e-324)]).unwrap(), Some(50.0));
+        assert_eq!(
+            health_score(&[Some(50.0), Some(50.0)], &[Some(1e308), Some(1e307)]).unwrap(),
+            Some(50.0)
+        );
+        assert_eq!(
+            health_score(&[Some(100.0), Some(0.0)], &[Some(f64::MAX), Some(f64::MAX)]).unwrap(),
+            Some(50.0)
+        );
+        assert_eq!(
+            health_score(&[Some(80.0), Some(20.0)], &[Some(5e-324), Some(5e-324)]).unwrap(),
+            Some(50.0)
+        );
         // the only present measure has weight 0: nothing to average
-        assert_eq!(health_score(&[Some(50.0), None], &[Some(0.0), Some(1.0)]).unwrap(), None);
+        assert_eq!(
+            health_score(&[Some(50.0), None], &[Some(0.0), Some(1.0)]).unwrap(),
+            None
+        );
     }
 
     #[test]
     fn health_score_errors() {
-        assert_eq!(health_score(&[Some(1.0)], &[Some(1.0), Some(2.0)]).unwrap_err().to_string(), "health_score: invalid weights: has 2 elements but scores has 1");
+        assert_eq!(
+            health_score(&[Some(1.0)], &[Some(1.0), Some(2.0)])
+                .unwrap_err()
+                .to_string(),
+            "health_score: invalid weights: has 2 elements but scores has 1"
+        );
         assert_eq!(health_score(&[Some(1.0)], &[Some(-1.0)]).unwrap_err().to_string(), "health_score: invalid weights: element 1 is -1 (weights must be finite and non-negative)");
-        assert_eq!(health_score(&[Some(1.0)], &[None]).unwrap_err().to_string(), "health_score: invalid weights: element 1 is NULL");
-        assert_eq!(health_score(&[Some(1.0), None], &[Some(0.0), Some(0.0)]).unwrap_err().to_string(), "health_score: invalid weights: weights must sum to a positive number (got 0)");
-        assert_eq!(health_score(&[Some(101.0)], &[Some(1.0)]).unwrap_err().to_string(), "health_score: invalid scores: element 1 is 101 (scores must be between 0 and 100)");
-        assert_eq!(health_score(&[Some(f64::NAN)], &[Some(1.0)]).unwrap_err().argument, "scores");
+        assert_eq!(
+            health_score(&[Some(1.0)], &[None]).unwrap_err().to_string(),
+            "health_score: invalid weights: element 1 is NULL"
+        );
+        assert_eq!(
+            health_score(&[Some(1.0), None], &[Some(0.0), Some(0.0)])
+                .unwrap_err()
+                .to_string(),
+            "health_score: invalid weights: weights must sum to a positive number (got 0)"
+        );
+        assert_eq!(
+            health_score(&[Some(101.0)], &[Some(1.0)])
+                .unwrap_err()
+                .to_string(),
+            "health_score: invalid scores: element 1 is 101 (scores must be between 0 and 100)"
+        );
+        assert_eq!(
+            health_score(&[Some(f64::NAN)], &[Some(1.0)])
+                .unwrap_err()
+                .argument,
+            "scores"
+        );
     }
 
     #[test]
@@ -155,8 +255,19 @@ mod tests {
         let t = TierThresholds::new(50.0, 50.0).unwrap();
         assert_eq!(health_tier(50.0, &t).unwrap(), Tier::Good);
         assert_eq!(health_tier(49.0, &t).unwrap(), Tier::Poor);
-        assert_eq!(TierThresholds::new(40.0, 70.0).unwrap_err().to_string(), "health_tier: invalid poor_below: 70 is greater than good_at 40");
-        assert_eq!(TierThresholds::new(f64::NAN, 1.0).unwrap_err().argument, "good_at");
-        assert_eq!(health_tier(f64::NAN, &TierThresholds::default()).unwrap_err().to_string(), "health_tier: invalid score: NaN is not a number");
+        assert_eq!(
+            TierThresholds::new(40.0, 70.0).unwrap_err().to_string(),
+            "health_tier: invalid poor_below: 70 is greater than good_at 40"
+        );
+        assert_eq!(
+            TierThresholds::new(f64::NAN, 1.0).unwrap_err().argument,
+            "good_at"
+        );
+        assert_eq!(
+            health_tier(f64::NAN, &TierThresholds::default())
+                .unwrap_err()
+                .to_string(),
+            "health_tier: invalid score: NaN is not a number"
+        );
     }
 }

@@ -30,7 +30,11 @@ impl MrrMovement {
 fn mrr(arg: &'static str, v: Option<f64>) -> Result<f64> {
     match v {
         None => Ok(0.0),
-        Some(v) if !v.is_finite() => Err(ChurnError::new(F, arg, format!("{} is not a finite number", num(v)))),
+        Some(v) if !v.is_finite() => Err(ChurnError::new(
+            F,
+            arg,
+            format!("{} is not a finite number", num(v)),
+        )),
         Some(v) if v < 0.0 => Err(ChurnError::new(F, arg, format!("{} is negative", num(v)))),
         Some(v) => Ok(v),
     }
@@ -46,7 +50,11 @@ fn mrr(arg: &'static str, v: Option<f64>) -> Result<f64> {
 /// | > 0 | > previous | `expansion` |
 /// | > 0 | < previous (> 0) | `contraction` |
 /// | > 0 | = previous | `retained` |
-pub fn mrr_movement(previous_mrr: Option<f64>, current_mrr: Option<f64>, was_customer_before: Option<bool>) -> Result<Option<MrrMovement>> {
+pub fn mrr_movement(
+    previous_mrr: Option<f64>,
+    current_mrr: Option<f64>,
+    was_customer_before: Option<bool>,
+) -> Result<Option<MrrMovement>> {
     let prev = mrr("previous_mrr", previous_mrr)?;
     let cur = mrr("current_mrr", current_mrr)?;
     Ok(Some(if prev == 0.0 && cur == 0.0 {
@@ -92,8 +100,23 @@ mod tests {
 
     #[test]
     fn invalid_mrr() {
-        assert_eq!(mrr_movement(Some(-1.0), Some(1.0), None).unwrap_err().to_string(), "mrr_movement: invalid previous_mrr: -1 is negative");
-        assert_eq!(mrr_movement(Some(1.0), Some(f64::NAN), None).unwrap_err().to_string(), "mrr_movement: invalid current_mrr: NaN is not a finite number");
-        assert_eq!(mrr_movement(Some(f64::INFINITY), Some(1.0), None).unwrap_err().argument, "previous_mrr");
+        assert_eq!(
+            mrr_movement(Some(-1.0), Some(1.0), None)
+                .unwrap_err()
+                .to_string(),
+            "mrr_movement: invalid previous_mrr: -1 is negative"
+        );
+        assert_eq!(
+            mrr_movement(Some(1.0), Some(f64::NAN), None)
+                .unwrap_err()
+                .to_string(),
+            "mrr_movement: invalid current_mrr: NaN is not a finite number"
+        );
+        assert_eq!(
+            mrr_movement(Some(f64::INFINITY), Some(1.0), None)
+                .unwrap_err()
+                .argument,
+            "previous_mrr"
+        );
     }
 }

@@ -57,7 +57,12 @@ pub struct RiskParams {
 
 impl Default for RiskParams {
     fn default() -> Self {
-        RiskParams::new(DEFAULT_ONBOARDING_DAYS, DEFAULT_RENEWAL_WINDOW_DAYS, DEFAULT_DORMANT_DAYS).expect("defaults are valid")
+        RiskParams::new(
+            DEFAULT_ONBOARDING_DAYS,
+            DEFAULT_RENEWAL_WINDOW_DAYS,
+            DEFAULT_DORMANT_DAYS,
+        )
+        .expect("defaults are valid")
     }
 }
 
@@ -66,7 +71,11 @@ impl RiskParams {
     pub fn new(onboarding_days: i64, renewal_window_days: i64, dormant_days: i64) -> Result<Self> {
         let days = |arg: &'static str, v: i64| -> Result<i128> {
             if v < 0 {
-                Err(ChurnError::new(F, arg, format!("{v} is negative (a number of days)")))
+                Err(ChurnError::new(
+                    F,
+                    arg,
+                    format!("{v} is negative (a number of days)"),
+                ))
             } else {
                 Ok(v as i128 * MICROS_PER_DAY as i128)
             }
@@ -147,26 +156,113 @@ mod tests {
     }
 
     fn stage(i: RiskInput) -> &'static str {
-        churn_risk_stage(&i, &RiskParams::default()).unwrap().as_str()
+        churn_risk_stage(&i, &RiskParams::default())
+            .unwrap()
+            .as_str()
     }
 
     #[test]
     fn every_rule_and_boundary() {
         assert_eq!(stage(base()), "active");
-        assert_eq!(stage(RiskInput { churned_at: Some(1000 * D), ..base() }), "churned");
-        assert_eq!(stage(RiskInput { churned_at: Some(1000 * D + 1), ..base() }), "active");
-        assert_eq!(stage(RiskInput { renewal_at: Some(1000 * D - 1), ..base() }), "lapsed");
-        assert_eq!(stage(RiskInput { renewal_at: Some(1000 * D), ..base() }), "renewal_due");
-        assert_eq!(stage(RiskInput { signed_up_at: 970 * D + 1, ..base() }), "onboarding");
-        assert_eq!(stage(RiskInput { signed_up_at: 970 * D, ..base() }), "active");
-        assert_eq!(stage(RiskInput { last_active_at: None, ..base() }), "dormant");
-        assert_eq!(stage(RiskInput { last_active_at: Some(986 * D), ..base() }), "dormant");
-        assert_eq!(stage(RiskInput { last_active_at: Some(986 * D + 1), ..base() }), "active");
-        assert_eq!(stage(RiskInput { renewal_at: Some(1060 * D), ..base() }), "renewal_due");
-        assert_eq!(stage(RiskInput { renewal_at: Some(1060 * D + 1), ..base() }), "active");
-        assert_eq!(stage(RiskInput { activity_trend: Some(-0.30), ..base() }), "declining");
-        assert_eq!(stage(RiskInput { activity_trend: Some(-0.29), ..base() }), "active");
-        assert_eq!(stage(RiskInput { activity_trend: None, renewal_at: None, ..base() }), "active");
+        assert_eq!(
+            stage(RiskInput {
+                churned_at: Some(1000 * D),
+                ..base()
+            }),
+            "churned"
+        );
+        assert_eq!(
+            stage(RiskInput {
+                churned_at: Some(1000 * D + 1),
+                ..base()
+            }),
+            "active"
+        );
+        assert_eq!(
+            stage(RiskInput {
+                renewal_at: Some(1000 * D - 1),
+                ..base()
+            }),
+            "lapsed"
+        );
+        assert_eq!(
+            stage(RiskInput {
+                renewal_at: Some(1000 * D),
+                ..base()
+            }),
+            "renewal_due"
+        );
+        assert_eq!(
+            stage(RiskInput {
+                signed_up_at: 970 * D + 1,
+                ..base()
+            }),
+            "onboarding"
+        );
+        assert_eq!(
+            stage(RiskInput {
+                signed_up_at: 970 * D,
+                ..base()
+            }),
+            "active"
+        );
+        assert_eq!(
+            stage(RiskInput {
+                last_active_at: None,
+                ..base()
+            }),
+            "dormant"
+        );
+        assert_eq!(
+            stage(RiskInput {
+                last_active_at: Some(986 * D),
+                ..base()
+            }),
+            "dormant"
+        );
+        assert_eq!(
+            stage(RiskInput {
+                last_active_at: Some(986 * D + 1),
+                ..base()
+            }),
+            "active"
+        );
+        assert_eq!(
+            stage(RiskInput {
+                renewal_at: Some(1060 * D),
+                ..base()
+            }),
+            "renewal_due"
+        );
+        assert_eq!(
+            stage(RiskInput {
+                renewal_at: Some(1060 * D + 1),
+                ..base()
+            }),
+            "active"
+        );
+        assert_eq!(
+            stage(RiskInput {
+                activity_trend: Some(-0.30),
+                ..base()
+            }),
+            "declining"
+        );
+        assert_eq!(
+            stage(RiskInput {
+                activity_trend: Some(-0.29),
+                ..base()
+            }),
+            "active"
+        );
+        assert_eq!(
+            stage(RiskInput {
+                activity_trend: None,
+                renewal_at: None,
+                ..base()
+            }),
+            "active"
+        );
     }
 
     #[test]
@@ -180,8 +276,21 @@ mod tests {
             ..base()
         };
         assert_eq!(stage(all), "churned");
-        assert_eq!(stage(RiskInput { churned_at: None, ..all }), "lapsed");
-        assert_eq!(stage(RiskInput { churned_at: None, renewal_at: None, ..all }), "onboarding");
+        assert_eq!(
+            stage(RiskInput {
+                churned_at: None,
+                ..all
+            }),
+            "lapsed"
+        );
+        assert_eq!(
+            stage(RiskInput {
+                churned_at: None,
+                renewal_at: None,
+                ..all
+            }),
+            "onboarding"
+        );
     }
 
     #[test]
@@ -189,19 +298,48 @@ mod tests {
         let p = RiskParams::new(0, 0, 0).unwrap();
         // dormant_days 0: any past activity counts as dormant
         assert_eq!(churn_risk_stage(&base(), &p).unwrap().as_str(), "dormant");
-        assert_eq!(RiskParams::new(-1, 0, 0).unwrap_err().to_string(), "churn_risk_stage: invalid onboarding_days: -1 is negative (a number of days)");
-        assert_eq!(RiskParams::new(0, -1, 0).unwrap_err().argument, "renewal_window_days");
-        assert_eq!(RiskParams::new(0, 0, -1).unwrap_err().argument, "dormant_days");
-        let e = churn_risk_stage(&RiskInput { activity_trend: Some(f64::NAN), ..base() }, &RiskParams::default()).unwrap_err();
-        assert_eq!(e.to_string(), "churn_risk_stage: invalid activity_trend: NaN is not a number");
+        assert_eq!(
+            RiskParams::new(-1, 0, 0).unwrap_err().to_string(),
+            "churn_risk_stage: invalid onboarding_days: -1 is negative (a number of days)"
+        );
+        assert_eq!(
+            RiskParams::new(0, -1, 0).unwrap_err().argument,
+            "renewal_window_days"
+        );
+        assert_eq!(
+            RiskParams::new(0, 0, -1).unwrap_err().argument,
+            "dormant_days"
+        );
+        let e = churn_risk_stage(
+            &RiskInput {
+                activity_trend: Some(f64::NAN),
+                ..base()
+            },
+            &RiskParams::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "churn_risk_stage: invalid activity_trend: NaN is not a number"
+        );
     }
 
     #[test]
     fn extreme_values_do_not_overflow() {
         let p = RiskParams::new(i64::MAX, i64::MAX, i64::MAX).unwrap();
-        let i = RiskInput { as_of: i64::MAX, signed_up_at: i64::MAX, renewal_at: Some(i64::MIN), last_active_at: Some(i64::MIN), churned_at: None, activity_trend: Some(f64::NEG_INFINITY) };
+        let i = RiskInput {
+            as_of: i64::MAX,
+            signed_up_at: i64::MAX,
+            renewal_at: Some(i64::MIN),
+            last_active_at: Some(i64::MIN),
+            churned_at: None,
+            activity_trend: Some(f64::NEG_INFINITY),
+        };
         assert_eq!(churn_risk_stage(&i, &p).unwrap(), RiskStage::Lapsed);
-        let i = RiskInput { renewal_at: None, ..i };
+        let i = RiskInput {
+            renewal_at: None,
+            ..i
+        };
         assert_eq!(churn_risk_stage(&i, &p).unwrap(), RiskStage::Onboarding);
     }
 }

@@ -34,8 +34,14 @@ NULL for a group without rows. Errors on an unknown granularity, or when the row
 | 2024-01-01T00:00:00Z | false          | true           | resurrecting |
 +----------------------+----------------+----------------+--------------+
 ```"#,
-    argument(name = "occurred_at", description = "When the customer was active (timestamp, date or timestamp string)."),
-    argument(name = "granularity", description = "'day', 'week', 'month', 'quarter' or 'year' (case-insensitive); the same on every row of a group.")
+    argument(
+        name = "occurred_at",
+        description = "When the customer was active (timestamp, date or timestamp string)."
+    ),
+    argument(
+        name = "granularity",
+        description = "'day', 'week', 'month', 'quarter' or 'year' (case-insensitive); the same on every row of a group."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct ActivityAggFunc {
@@ -50,7 +56,9 @@ impl Default for ActivityAggFunc {
 
 impl ActivityAggFunc {
     pub fn new() -> Self {
-        Self { signature: Signature::user_defined(Volatility::Immutable) }
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
     }
 }
 
@@ -65,7 +73,10 @@ impl AggregateUDFImpl for ActivityAggFunc {
 
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         check_arity(NAME, arg_types, &[2], "2")?;
-        Ok(vec![coerce_timestamp(NAME, "occurred_at", &arg_types[0])?, coerce_string(NAME, "granularity", &arg_types[1])?])
+        Ok(vec![
+            coerce_timestamp(NAME, "occurred_at", &arg_types[0])?,
+            coerce_string(NAME, "granularity", &arg_types[1])?,
+        ])
     }
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
@@ -87,15 +98,25 @@ impl CoreAgg for ActivityAggFunc {
     type Input<'a> = Input<'a>;
 
     fn input(values: &[ArrayRef]) -> Result<Input<'_>> {
-        Ok(Input { ts: as_timestamp_microsecond_array(&values[0])?, granularity: as_string_array(&values[1])? })
+        Ok(Input {
+            ts: as_timestamp_microsecond_array(&values[0])?,
+            granularity: as_string_array(&values[1])?,
+        })
     }
 
     #[inline]
-    fn update(input: &Input<'_>, row: usize, cache: &mut ParseCache<Granularity>, state: &mut ActivityState) -> Result<()> {
+    fn update(
+        input: &Input<'_>,
+        row: usize,
+        cache: &mut ParseCache<Granularity>,
+        state: &mut ActivityState,
+    ) -> Result<()> {
         if input.ts.is_null(row) || input.granularity.is_null(row) {
             return Ok(());
         }
-        let g = cache.get(input.granularity.value(row), |s| Granularity::parse(NAME, "granularity", s))?;
+        let g = cache.get(input.granularity.value(row), |s| {
+            Granularity::parse(NAME, "granularity", s)
+        })?;
         state.update(input.ts.value(row), g).map_err(exec_err)
     }
 
@@ -105,12 +126,18 @@ impl CoreAgg for ActivityAggFunc {
             state.activity = Some(other);
             Ok(())
         } else {
-            state.merge(&ActivityState { activity: Some(other) }).map_err(exec_err)
+            state
+                .merge(&ActivityState {
+                    activity: Some(other),
+                })
+                .map_err(exec_err)
         }
     }
 
     fn encode(state: &ActivityState, buf: &mut Vec<u8>) -> bool {
-        let Some(a) = &state.activity else { return false };
+        let Some(a) = &state.activity else {
+            return false;
+        };
         let mut w = Writer::with_buffer(std::mem::take(buf));
         a.encode_into(&mut w);
         *buf = w.finish();
@@ -118,7 +145,10 @@ impl CoreAgg for ActivityAggFunc {
     }
 
     fn heap_size(state: &ActivityState) -> usize {
-        state.activity.as_ref().map_or(0, |a| a.periods.len() * size_of::<i64>())
+        state
+            .activity
+            .as_ref()
+            .map_or(0, |a| a.periods.len() * size_of::<i64>())
     }
 
     /// The activity bytes; NULL for a group without rows.

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use churnkit_core::agg::TrendState;
-use datafusion::arrow::array::{Array, ArrayRef, Float64Array, Int32Array, TimestampMicrosecondArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, Float64Array, Int32Array, TimestampMicrosecondArray,
+};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::cast::{as_int32_array, as_timestamp_microsecond_array};
 use datafusion::common::Result;
@@ -32,9 +34,15 @@ Errors when window_days is not greater than 0.",
 | -0.75 |
 +-------+
 ```"#,
-    argument(name = "occurred_at", description = "When the event happened (timestamp, date or timestamp string)."),
+    argument(
+        name = "occurred_at",
+        description = "When the event happened (timestamp, date or timestamp string)."
+    ),
     argument(name = "as_of", description = "End (exclusive) of the recent window."),
-    argument(name = "window_days", description = "Length of each of the two windows, in days (> 0).")
+    argument(
+        name = "window_days",
+        description = "Length of each of the two windows, in days (> 0)."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct ActivityTrendFunc {
@@ -49,7 +57,9 @@ impl Default for ActivityTrendFunc {
 
 impl ActivityTrendFunc {
     pub fn new() -> Self {
-        Self { signature: Signature::user_defined(Volatility::Immutable) }
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
     }
 }
 
@@ -99,11 +109,22 @@ impl CoreAgg for ActivityTrendFunc {
     }
 
     #[inline]
-    fn update(input: &Input<'_>, row: usize, _cache: &mut (), state: &mut TrendState) -> Result<()> {
+    fn update(
+        input: &Input<'_>,
+        row: usize,
+        _cache: &mut (),
+        state: &mut TrendState,
+    ) -> Result<()> {
         if input.ts.is_null(row) || input.as_of.is_null(row) || input.window_days.is_null(row) {
             return Ok(());
         }
-        state.update(input.ts.value(row), input.as_of.value(row), input.window_days.value(row) as i64).map_err(exec_err)
+        state
+            .update(
+                input.ts.value(row),
+                input.as_of.value(row),
+                input.window_days.value(row) as i64,
+            )
+            .map_err(exec_err)
     }
 
     fn merge(state: &mut TrendState, encoded: &[u8]) -> Result<()> {
@@ -125,6 +146,8 @@ impl CoreAgg for ActivityTrendFunc {
 
     /// NULL when the prior window has no events.
     fn evaluate(states: &mut [TrendState]) -> Result<ArrayRef> {
-        Ok(Arc::new(states.iter().map(|s| s.finish()).collect::<Float64Array>()))
+        Ok(Arc::new(
+            states.iter().map(|s| s.finish()).collect::<Float64Array>(),
+        ))
     }
 }

@@ -2,9 +2,13 @@
 
 use churnkit_core::agg::codec::Writer;
 use churnkit_core::agg::EngagementSummary;
-use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, Float64Array, TimestampMicrosecondArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, BooleanArray, Float64Array, TimestampMicrosecondArray,
+};
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::cast::{as_boolean_array, as_float64_array, as_timestamp_microsecond_array};
+use datafusion::common::cast::{
+    as_boolean_array, as_float64_array, as_timestamp_microsecond_array,
+};
 use datafusion::common::Result;
 use datafusion::logical_expr::{AggregateUDFImpl, Signature, Volatility};
 use datafusion_macros::user_doc;
@@ -35,9 +39,18 @@ Errors on a negative or non-finite duration.",
 | 2    | 15.0    | 1           | 2024-01-03T10:00:00Z | 6.833333333 |
 +------+---------+-------------+----------------------+-------------+
 ```"#,
-    argument(name = "occurred_at", description = "When the event happened (timestamp, date or timestamp string)."),
-    argument(name = "duration_seconds", description = "Active time the event stands for, in seconds (>= 0; NULL = 0)."),
-    argument(name = "is_key_action", description = "Whether the event is a key action (NULL = false).")
+    argument(
+        name = "occurred_at",
+        description = "When the event happened (timestamp, date or timestamp string)."
+    ),
+    argument(
+        name = "duration_seconds",
+        description = "Active time the event stands for, in seconds (>= 0; NULL = 0)."
+    ),
+    argument(
+        name = "is_key_action",
+        description = "Whether the event is a key action (NULL = false)."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct EngagementAggFunc {
@@ -52,7 +65,9 @@ impl Default for EngagementAggFunc {
 
 impl EngagementAggFunc {
     pub fn new() -> Self {
-        Self { signature: Signature::user_defined(Volatility::Immutable) }
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
     }
 }
 
@@ -102,13 +117,28 @@ impl CoreAgg for EngagementAggFunc {
     }
 
     #[inline]
-    fn update(input: &Input<'_>, row: usize, _cache: &mut (), state: &mut EngagementSummary) -> Result<()> {
+    fn update(
+        input: &Input<'_>,
+        row: usize,
+        _cache: &mut (),
+        state: &mut EngagementSummary,
+    ) -> Result<()> {
         if input.ts.is_null(row) {
             return Ok(());
         }
-        let duration = if input.duration.is_null(row) { None } else { Some(input.duration.value(row)) };
-        let key = if input.key.is_null(row) { None } else { Some(input.key.value(row)) };
-        state.update(input.ts.value(row), duration, key).map_err(exec_err)
+        let duration = if input.duration.is_null(row) {
+            None
+        } else {
+            Some(input.duration.value(row))
+        };
+        let key = if input.key.is_null(row) {
+            None
+        } else {
+            Some(input.key.value(row))
+        };
+        state
+            .update(input.ts.value(row), duration, key)
+            .map_err(exec_err)
     }
 
     fn merge(state: &mut EngagementSummary, encoded: &[u8]) -> Result<()> {

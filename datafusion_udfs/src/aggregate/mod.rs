@@ -61,7 +61,12 @@ pub(crate) trait CoreAgg: 'static {
     fn input(values: &[ArrayRef]) -> Result<Self::Input<'_>>;
 
     /// Add row `row` to `state` (rows whose NULLs mean "skip" are skipped here).
-    fn update(input: &Self::Input<'_>, row: usize, cache: &mut Self::Cache, state: &mut Self::State) -> Result<()>;
+    fn update(
+        input: &Self::Input<'_>,
+        row: usize,
+        cache: &mut Self::Cache,
+        state: &mut Self::State,
+    ) -> Result<()>;
 
     /// Merge an encoded intermediate state (the output of [`CoreAgg::encode`]).
     fn merge(state: &mut Self::State, encoded: &[u8]) -> Result<()>;
@@ -79,7 +84,11 @@ pub(crate) trait CoreAgg: 'static {
 
 /// The single intermediate state column of every churnkit aggregate.
 pub(crate) fn state_fields(name: &str) -> Vec<FieldRef> {
-    vec![Arc::new(Field::new(format_state_name(name, "state"), DataType::Binary, true))]
+    vec![Arc::new(Field::new(
+        format_state_name(name, "state"),
+        DataType::Binary,
+        true,
+    ))]
 }
 
 fn check_args(name: &str, args: &AccumulatorArgs) -> Result<()> {
@@ -92,11 +101,18 @@ fn check_args(name: &str, args: &AccumulatorArgs) -> Result<()> {
 /// `Accumulator` of one group (no GROUP BY, window functions).
 pub(crate) fn accumulator<A: CoreAgg>(args: &AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
     check_args(A::NAME, args)?;
-    Ok(Box::new(CoreAccumulator::<A> { state: A::State::default(), cache: A::Cache::default(), buf: Vec::new(), _agg: PhantomData }))
+    Ok(Box::new(CoreAccumulator::<A> {
+        state: A::State::default(),
+        cache: A::Cache::default(),
+        buf: Vec::new(),
+        _agg: PhantomData,
+    }))
 }
 
 /// `GroupsAccumulator` over every group of a GROUP BY.
-pub(crate) fn groups_accumulator<A: CoreAgg>(args: &AccumulatorArgs) -> Result<Box<dyn GroupsAccumulator>> {
+pub(crate) fn groups_accumulator<A: CoreAgg>(
+    args: &AccumulatorArgs,
+) -> Result<Box<dyn GroupsAccumulator>> {
     check_args(A::NAME, args)?;
     Ok(Box::new(CoreGroupsAccumulator::<A> {
         states: Vec::new(),
@@ -110,15 +126,24 @@ pub(crate) fn groups_accumulator<A: CoreAgg>(args: &AccumulatorArgs) -> Result<B
 /// The `AggregateUDFImpl` methods every churnkit aggregate shares.
 macro_rules! core_aggregate_methods {
     () => {
-        fn accumulator(&self, args: datafusion::logical_expr::function::AccumulatorArgs) -> datafusion::common::Result<Box<dyn datafusion::logical_expr::Accumulator>> {
+        fn accumulator(
+            &self,
+            args: datafusion::logical_expr::function::AccumulatorArgs,
+        ) -> datafusion::common::Result<Box<dyn datafusion::logical_expr::Accumulator>> {
             $crate::aggregate::accumulator::<Self>(&args)
         }
 
-        fn state_fields(&self, args: datafusion::logical_expr::function::StateFieldsArgs) -> datafusion::common::Result<Vec<datafusion::arrow::datatypes::FieldRef>> {
+        fn state_fields(
+            &self,
+            args: datafusion::logical_expr::function::StateFieldsArgs,
+        ) -> datafusion::common::Result<Vec<datafusion::arrow::datatypes::FieldRef>> {
             Ok($crate::aggregate::state_fields(args.name))
         }
 
-        fn groups_accumulator_supported(&self, args: datafusion::logical_expr::function::AccumulatorArgs) -> bool {
+        fn groups_accumulator_supported(
+            &self,
+            args: datafusion::logical_expr::function::AccumulatorArgs,
+        ) -> bool {
             !args.is_distinct
         }
 
@@ -243,14 +268,26 @@ impl<A: CoreAgg> GroupsAccumulator for CoreGroupsAccumulator<A> {
             Ok(())
         };
         let result = match opt_filter {
-            None => group_indices.iter().enumerate().try_for_each(|(row, &g)| step(row, g)),
-            Some(filter) => group_indices.iter().enumerate().filter(|(row, _)| selected(filter, *row)).try_for_each(|(row, &g)| step(row, g)),
+            None => group_indices
+                .iter()
+                .enumerate()
+                .try_for_each(|(row, &g)| step(row, g)),
+            Some(filter) => group_indices
+                .iter()
+                .enumerate()
+                .filter(|(row, _)| selected(filter, *row))
+                .try_for_each(|(row, &g)| step(row, g)),
         };
         self.heap += grown;
         result
     }
 
-    fn merge_batch(&mut self, values: &[ArrayRef], group_indices: &[usize], total_num_groups: usize) -> Result<()> {
+    fn merge_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        total_num_groups: usize,
+    ) -> Result<()> {
         self.ensure_groups(total_num_groups);
         let encoded = state_array(A::NAME, values)?;
         for (row, &group) in group_indices.iter().enumerate() {
@@ -285,7 +322,11 @@ impl<A: CoreAgg> GroupsAccumulator for CoreGroupsAccumulator<A> {
     /// Each row as its own group (DataFusion skips partial aggregation when
     /// it does not reduce the rows): one encoded state per row, NULL for rows
     /// the FILTER clause drops.
-    fn convert_to_state(&self, values: &[ArrayRef], opt_filter: Option<&BooleanArray>) -> Result<Vec<ArrayRef>> {
+    fn convert_to_state(
+        &self,
+        values: &[ArrayRef],
+        opt_filter: Option<&BooleanArray>,
+    ) -> Result<Vec<ArrayRef>> {
         let rows = values.first().map_or(0, |v| v.len());
         let input = A::input(values)?;
         let mut cache = A::Cache::default();
@@ -308,12 +349,20 @@ impl<A: CoreAgg> GroupsAccumulator for CoreGroupsAccumulator<A> {
     }
 
     fn size(&self) -> usize {
-        self.states.capacity() * size_of::<A::State>() + self.heap + self.buf.capacity() + size_of::<Self>()
+        self.states.capacity() * size_of::<A::State>()
+            + self.heap
+            + self.buf.capacity()
+            + size_of::<Self>()
     }
 }
 
-fn state_array<'a>(name: &str, states: &'a [ArrayRef]) -> Result<&'a datafusion::arrow::array::BinaryArray> {
-    let first = states.first().ok_or_else(|| internal_datafusion_err!("{name}: missing state column"))?;
+fn state_array<'a>(
+    name: &str,
+    states: &'a [ArrayRef],
+) -> Result<&'a datafusion::arrow::array::BinaryArray> {
+    let first = states
+        .first()
+        .ok_or_else(|| internal_datafusion_err!("{name}: missing state column"))?;
     as_binary_array(first)
 }
 
@@ -351,7 +400,11 @@ impl<V> Default for ParseCache<V> {
 
 impl<V: Copy> ParseCache<V> {
     #[inline]
-    pub(crate) fn get(&mut self, text: &str, parse: impl FnOnce(&str) -> churnkit_core::Result<V>) -> Result<V> {
+    pub(crate) fn get(
+        &mut self,
+        text: &str,
+        parse: impl FnOnce(&str) -> churnkit_core::Result<V>,
+    ) -> Result<V> {
         if let Some((k, v)) = &self.last {
             if k == text {
                 return Ok(*v);
@@ -381,7 +434,10 @@ pub(crate) struct BoolLists<'a> {
 impl<'a> BoolLists<'a> {
     pub(crate) fn new(name: &str, array: &'a ArrayRef) -> Result<Self> {
         let list = array.as_any().downcast_ref::<ListArray>().ok_or_else(|| {
-            internal_datafusion_err!("{name}: expected a List<Boolean> argument after coercion, got {}", array.data_type())
+            internal_datafusion_err!(
+                "{name}: expected a List<Boolean> argument after coercion, got {}",
+                array.data_type()
+            )
         })?;
         let values = as_boolean_array(list.values())?;
         Ok(BoolLists { list, values })
@@ -397,7 +453,16 @@ impl<'a> BoolLists<'a> {
         let offsets = self.list.value_offsets();
         let (start, end) = (offsets[i] as usize, offsets[i + 1] as usize);
         let values = self.values;
-        Some(((start..end).map(move |j| if values.is_valid(j) { Some(values.value(j)) } else { None }), end - start))
+        Some((
+            (start..end).map(move |j| {
+                if values.is_valid(j) {
+                    Some(values.value(j))
+                } else {
+                    None
+                }
+            }),
+            end - start,
+        ))
     }
 }
 
@@ -407,7 +472,11 @@ pub(crate) fn coerce_bool_list(function: &str, argument: &str, t: &DataType) -> 
     let element = match t {
         DataType::Null => return Ok(bool_list_type()),
         DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) => f.data_type(),
-        _ => return plan_err!("{function}: argument {argument} must be an array of booleans, got {t}"),
+        _ => {
+            return plan_err!(
+                "{function}: argument {argument} must be an array of booleans, got {t}"
+            )
+        }
     };
     match element {
         DataType::Boolean | DataType::Null => Ok(bool_list_type()),

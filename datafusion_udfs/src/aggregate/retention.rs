@@ -34,7 +34,10 @@ NULL for a group without rows (ClickHouse returns zeros for its empty aggregate)
 | 3       | [0, 0, 0] |
 +---------+-----------+
 ```"#,
-    argument(name = "conditions", description = "Array of booleans: the conditions this row satisfies.")
+    argument(
+        name = "conditions",
+        description = "Array of booleans: the conditions this row satisfies."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct RetentionFunc {
@@ -49,7 +52,9 @@ impl Default for RetentionFunc {
 
 impl RetentionFunc {
     pub fn new() -> Self {
-        Self { signature: Signature::user_defined(Volatility::Immutable) }
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
     }
 }
 
@@ -68,7 +73,10 @@ impl AggregateUDFImpl for RetentionFunc {
     }
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::List(Arc::new(Field::new_list_field(DataType::Int32, true))))
+        Ok(DataType::List(Arc::new(Field::new_list_field(
+            DataType::Int32,
+            true,
+        ))))
     }
 
     core_aggregate_methods!();
@@ -85,7 +93,12 @@ impl CoreAgg for RetentionFunc {
     }
 
     #[inline]
-    fn update(input: &BoolLists<'_>, row: usize, _cache: &mut (), state: &mut RetentionState) -> Result<()> {
+    fn update(
+        input: &BoolLists<'_>,
+        row: usize,
+        _cache: &mut (),
+        state: &mut RetentionState,
+    ) -> Result<()> {
         match input.row(row) {
             None => Ok(()),
             Some((conditions, len)) => state.update(conditions, len).map_err(exec_err),

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use churnkit_core::agg::{Activity, RetentionCounts, RetentionMode};
-use datafusion::arrow::array::{Array, ArrayRef, BinaryArray, Int64Builder, ListBuilder, StringArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, BinaryArray, Int64Builder, ListBuilder, StringArray,
+};
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::cast::{as_binary_array, as_string_array};
 use datafusion::common::Result;
@@ -41,8 +43,14 @@ activity, or an activity spanning more than 100000 periods. The activities of on
 | 2024-01-01T00:00:00Z | [2, 1, 1] | [2, 2, 1] |
 +----------------------+-----------+-----------+
 ```"#,
-    argument(name = "activity", description = "A customer's activity, the result of activity_agg (Binary)."),
-    argument(name = "mode", description = "'classic' (default) or 'unbounded' (case-insensitive); the same on every row of a group.")
+    argument(
+        name = "activity",
+        description = "A customer's activity, the result of activity_agg (Binary)."
+    ),
+    argument(
+        name = "mode",
+        description = "'classic' (default) or 'unbounded' (case-insensitive); the same on every row of a group."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct RetentionCountsFunc {
@@ -57,7 +65,9 @@ impl Default for RetentionCountsFunc {
 
 impl RetentionCountsFunc {
     pub fn new() -> Self {
-        Self { signature: Signature::user_defined(Volatility::Immutable) }
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
     }
 }
 
@@ -99,13 +109,21 @@ impl CoreAgg for RetentionCountsFunc {
     type Input<'a> = Input<'a>;
 
     fn input(values: &[ArrayRef]) -> Result<Input<'_>> {
-        Ok(Input { activity: as_binary_array(&values[0])?, mode: values.get(1).map(|m| as_string_array(m)).transpose()? })
+        Ok(Input {
+            activity: as_binary_array(&values[0])?,
+            mode: values.get(1).map(|m| as_string_array(m)).transpose()?,
+        })
     }
 
     /// Arguments are checked in order: the activity is decoded, then the
     /// mode parsed.
     #[inline]
-    fn update(input: &Input<'_>, row: usize, cache: &mut ParseCache<RetentionMode>, state: &mut RetentionCounts) -> Result<()> {
+    fn update(
+        input: &Input<'_>,
+        row: usize,
+        cache: &mut ParseCache<RetentionMode>,
+        state: &mut RetentionCounts,
+    ) -> Result<()> {
         if input.activity.is_null(row) || input.mode.is_some_and(|m| m.is_null(row)) {
             return Ok(());
         }

@@ -31,8 +31,14 @@ Errors on a negative or non-finite tenure.",
 | 0.6000000000000001 | 0.30000000000000004 | 200.0  |
 +--------------------+---------------------+--------+
 ```"#,
-    argument(name = "tenure_days", description = "Customer lifetime so far (or until churn), in days (>= 0)."),
-    argument(name = "churned", description = "Whether the customer churned at that tenure (false or NULL = still a customer).")
+    argument(
+        name = "tenure_days",
+        description = "Customer lifetime so far (or until churn), in days (>= 0)."
+    ),
+    argument(
+        name = "churned",
+        description = "Whether the customer churned at that tenure (false or NULL = still a customer)."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct SurvivalAggFunc {
@@ -47,7 +53,9 @@ impl Default for SurvivalAggFunc {
 
 impl SurvivalAggFunc {
     pub fn new() -> Self {
-        Self { signature: Signature::user_defined(Volatility::Immutable) }
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
     }
 }
 
@@ -62,7 +70,10 @@ impl AggregateUDFImpl for SurvivalAggFunc {
 
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         check_arity(NAME, arg_types, &[2], "2")?;
-        Ok(vec![coerce_f64(NAME, "tenure_days", &arg_types[0])?, coerce_bool(NAME, "churned", &arg_types[1])?])
+        Ok(vec![
+            coerce_f64(NAME, "tenure_days", &arg_types[0])?,
+            coerce_bool(NAME, "churned", &arg_types[1])?,
+        ])
     }
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
@@ -84,16 +95,30 @@ impl CoreAgg for SurvivalAggFunc {
     type Input<'a> = Input<'a>;
 
     fn input(values: &[ArrayRef]) -> Result<Input<'_>> {
-        Ok(Input { tenure: as_float64_array(&values[0])?, churned: as_boolean_array(&values[1])? })
+        Ok(Input {
+            tenure: as_float64_array(&values[0])?,
+            churned: as_boolean_array(&values[1])?,
+        })
     }
 
     #[inline]
-    fn update(input: &Input<'_>, row: usize, _cache: &mut (), state: &mut SurvivalSummary) -> Result<()> {
+    fn update(
+        input: &Input<'_>,
+        row: usize,
+        _cache: &mut (),
+        state: &mut SurvivalSummary,
+    ) -> Result<()> {
         if input.tenure.is_null(row) {
             return Ok(());
         }
-        let churned = if input.churned.is_null(row) { None } else { Some(input.churned.value(row)) };
-        state.update(input.tenure.value(row), churned).map_err(exec_err)
+        let churned = if input.churned.is_null(row) {
+            None
+        } else {
+            Some(input.churned.value(row))
+        };
+        state
+            .update(input.tenure.value(row), churned)
+            .map_err(exec_err)
     }
 
     fn merge(state: &mut SurvivalSummary, encoded: &[u8]) -> Result<()> {

@@ -5,9 +5,14 @@ use std::sync::Arc;
 use churnkit_core::agg::{FunnelMode, FunnelParams, FunnelState};
 use churnkit_core::error::num;
 use churnkit_core::ChurnError;
-use datafusion::arrow::array::{Array, ArrayRef, Float64Array, Int32Array, IntervalMonthDayNanoArray, StringArray, TimestampMicrosecondArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, Float64Array, Int32Array, IntervalMonthDayNanoArray, StringArray,
+    TimestampMicrosecondArray,
+};
 use datafusion::arrow::datatypes::{DataType, IntervalMonthDayNano, IntervalUnit};
-use datafusion::common::cast::{as_float64_array, as_interval_mdn_array, as_string_array, as_timestamp_microsecond_array};
+use datafusion::common::cast::{
+    as_float64_array, as_interval_mdn_array, as_string_array, as_timestamp_microsecond_array,
+};
 use datafusion::common::{internal_datafusion_err, plan_err, Result, ScalarValue};
 use datafusion::logical_expr::{AggregateUDFImpl, Signature, Volatility};
 use datafusion_macros::user_doc;
@@ -42,10 +47,22 @@ Arguments are checked in the order window, mode, then the number of steps.",
 | 2       | 3     |
 +---------+-------+
 ```"#,
-    argument(name = "window", description = "Longest time from the chain's first step to its last: an interval without months (days count as 24 hours), or a number of seconds."),
-    argument(name = "occurred_at", description = "When the event happened (timestamp, date or timestamp string)."),
-    argument(name = "steps", description = "Array of booleans: which steps this row is."),
-    argument(name = "mode", description = "'' (default) or a comma-separated list of strict_order, strict_deduplication, strict_increase (case-insensitive).")
+    argument(
+        name = "window",
+        description = "Longest time from the chain's first step to its last: an interval without months (days count as 24 hours), or a number of seconds."
+    ),
+    argument(
+        name = "occurred_at",
+        description = "When the event happened (timestamp, date or timestamp string)."
+    ),
+    argument(
+        name = "steps",
+        description = "Array of booleans: which steps this row is."
+    ),
+    argument(
+        name = "mode",
+        description = "'' (default) or a comma-separated list of strict_order, strict_deduplication, strict_increase (case-insensitive)."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct WindowFunnelFunc {
@@ -60,17 +77,23 @@ impl Default for WindowFunnelFunc {
 
 impl WindowFunnelFunc {
     pub fn new() -> Self {
-        Self { signature: Signature::user_defined(Volatility::Immutable) }
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
     }
 }
 
 /// An interval (any unit) or NULL -> `Interval(MonthDayNano)`; a number -> `Float64` (seconds).
 fn coerce_window(t: &DataType) -> Result<DataType> {
     match t {
-        DataType::Interval(_) | DataType::Null => Ok(DataType::Interval(IntervalUnit::MonthDayNano)),
+        DataType::Interval(_) | DataType::Null => {
+            Ok(DataType::Interval(IntervalUnit::MonthDayNano))
+        }
         DataType::Dictionary(_, v) => coerce_window(v),
         t if t.is_numeric() => Ok(DataType::Float64),
-        _ => plan_err!("{NAME}: argument window must be an interval or a number of seconds, got {t}"),
+        _ => {
+            plan_err!("{NAME}: argument window must be an interval or a number of seconds, got {t}")
+        }
     }
 }
 
@@ -115,13 +138,23 @@ impl AggregateUDFImpl for WindowFunnelFunc {
 /// A window interval in µs: days count as 24 hours, months are refused
 /// (not a fixed length), nanoseconds are truncated to µs.
 pub(crate) fn interval_window(v: IntervalMonthDayNano) -> churnkit_core::Result<i64> {
-    churnkit_core::time::interval_to_micros(NAME, "window", v.months.into(), v.days.into(), v.nanoseconds / 1000)
+    churnkit_core::time::interval_to_micros(
+        NAME,
+        "window",
+        v.months.into(),
+        v.days.into(),
+        v.nanoseconds / 1000,
+    )
 }
 
 /// A window of `seconds` in µs (rounded to the nearest µs).
 pub(crate) fn seconds_window(seconds: f64) -> churnkit_core::Result<i64> {
     if !seconds.is_finite() {
-        return Err(ChurnError::new(NAME, "window", format!("{} is not a finite number of seconds", num(seconds))));
+        return Err(ChurnError::new(
+            NAME,
+            "window",
+            format!("{} is not a finite number of seconds", num(seconds)),
+        ));
     }
     let micros = (seconds * 1e6).round();
     // i64::MAX as f64 rounds up to 2^63, itself out of range
@@ -160,9 +193,15 @@ impl CoreAgg for WindowFunnelFunc {
 
     fn input(values: &[ArrayRef]) -> Result<Input<'_>> {
         let window = match values[0].data_type() {
-            DataType::Interval(IntervalUnit::MonthDayNano) => Window::Interval(as_interval_mdn_array(&values[0])?),
+            DataType::Interval(IntervalUnit::MonthDayNano) => {
+                Window::Interval(as_interval_mdn_array(&values[0])?)
+            }
             DataType::Float64 => Window::Seconds(as_float64_array(&values[0])?),
-            t => return Err(internal_datafusion_err!("{NAME}: unexpected window type {t} after coercion")),
+            t => {
+                return Err(internal_datafusion_err!(
+                    "{NAME}: unexpected window type {t} after coercion"
+                ))
+            }
         };
         Ok(Input {
             window,
@@ -176,7 +215,12 @@ impl CoreAgg for WindowFunnelFunc {
     /// `FunnelParams::new` (negative window, number of steps), then the
     /// group's parameters (core).
     #[inline]
-    fn update(input: &Input<'_>, row: usize, cache: &mut Cache, state: &mut FunnelState) -> Result<()> {
+    fn update(
+        input: &Input<'_>,
+        row: usize,
+        cache: &mut Cache,
+        state: &mut FunnelState,
+    ) -> Result<()> {
         let window_null = match input.window {
             Window::Interval(a) => a.is_null(row),
             Window::Seconds(a) => a.is_null(row),
@@ -184,7 +228,9 @@ impl CoreAgg for WindowFunnelFunc {
         if window_null || input.ts.is_null(row) || input.mode.is_some_and(|m| m.is_null(row)) {
             return Ok(());
         }
-        let Some((steps, len)) = input.steps.row(row) else { return Ok(()) };
+        let Some((steps, len)) = input.steps.row(row) else {
+            return Ok(());
+        };
         let window = match input.window {
             Window::Interval(a) => {
                 let v = a.value(row);
@@ -214,7 +260,9 @@ impl CoreAgg for WindowFunnelFunc {
             Some(m) => cache.mode.get(m.value(row), FunnelMode::parse)?,
         };
         let params = FunnelParams::new(window, len, mode).map_err(exec_err)?;
-        state.update(params, input.ts.value(row), steps, len).map_err(exec_err)
+        state
+            .update(params, input.ts.value(row), steps, len)
+            .map_err(exec_err)
     }
 
     fn merge(state: &mut FunnelState, encoded: &[u8]) -> Result<()> {
@@ -236,6 +284,8 @@ impl CoreAgg for WindowFunnelFunc {
 
     /// The level reached; 0 for a group without rows.
     fn evaluate(states: &mut [FunnelState]) -> Result<ArrayRef> {
-        Ok(Arc::new(Int32Array::from_iter_values(states.iter_mut().map(|s| s.finish()))))
+        Ok(Arc::new(Int32Array::from_iter_values(
+            states.iter_mut().map(|s| s.finish()),
+        )))
     }
 }

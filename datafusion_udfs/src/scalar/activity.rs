@@ -7,12 +7,15 @@ use churnkit_core::agg::Activity;
 use datafusion::arrow::array::{BooleanBuilder, StringBuilder, TimestampMicrosecondBuilder};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Result;
-use datafusion::logical_expr::{ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
+};
 use datafusion_macros::user_doc;
 
 use super::accessor_common;
 use crate::common::{
-    all_scalar, binary, check_arity, coerce_binary, coerce_i32, coerce_timestamp, exec_err, finish, prim, timestamp_type, Bytes, I32, Ts,
+    all_scalar, binary, check_arity, coerce_binary, coerce_i32, coerce_timestamp, exec_err, finish,
+    prim, timestamp_type, Bytes, Ts, I32,
 };
 
 fn decode(bytes: &[u8]) -> Result<Activity> {
@@ -33,7 +36,10 @@ NULL for a NULL activity; errors on bytes that are not an activity.",
 | 2024-01-01T00:00:00Z |
 +----------------------+
 ```"#,
-    argument(name = "activity", description = "A customer's activity (Binary, from activity_agg).")
+    argument(
+        name = "activity",
+        description = "A customer's activity (Binary, from activity_agg)."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct CohortStartFunc {
@@ -97,8 +103,14 @@ are not an activity.",
 | true | false | true |
 +------+-------+------+
 ```"#,
-    argument(name = "activity", description = "A customer's activity (Binary, from activity_agg)."),
-    argument(name = "period_index", description = "Periods after the cohort period (integer).")
+    argument(
+        name = "activity",
+        description = "A customer's activity (Binary, from activity_agg)."
+    ),
+    argument(
+        name = "period_index",
+        description = "Periods after the cohort period (integer)."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct IsActiveFunc {
@@ -117,7 +129,10 @@ impl ScalarUDFImpl for IsActiveFunc {
 
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         check_arity(self.name(), arg_types, &[2], "2")?;
-        Ok(vec![coerce_binary(self.name(), "activity", &arg_types[0])?, coerce_i32(self.name(), "period_index", &arg_types[1])?])
+        Ok(vec![
+            coerce_binary(self.name(), "activity", &arg_types[0])?,
+            coerce_i32(self.name(), "period_index", &arg_types[1])?,
+        ])
     }
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
@@ -167,8 +182,14 @@ Errors on bytes that are not an activity.",
 | new | returning | dormant | resurrecting | dormant |     |
 +-----+-----------+---------+--------------+---------+-----+
 ```"#,
-    argument(name = "activity", description = "A customer's activity (Binary, from activity_agg)."),
-    argument(name = "period_start", description = "Any instant of the period to classify (timestamp, date or timestamp string).")
+    argument(
+        name = "activity",
+        description = "A customer's activity (Binary, from activity_agg)."
+    ),
+    argument(
+        name = "period_start",
+        description = "Any instant of the period to classify (timestamp, date or timestamp string)."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct LifecycleStateFunc {
@@ -187,7 +208,10 @@ impl ScalarUDFImpl for LifecycleStateFunc {
 
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         check_arity(self.name(), arg_types, &[2], "2")?;
-        Ok(vec![coerce_binary(self.name(), "activity", &arg_types[0])?, coerce_timestamp(self.name(), "period_start", &arg_types[1])?])
+        Ok(vec![
+            coerce_binary(self.name(), "activity", &arg_types[0])?,
+            coerce_timestamp(self.name(), "period_start", &arg_types[1])?,
+        ])
     }
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
@@ -206,7 +230,9 @@ impl ScalarUDFImpl for LifecycleStateFunc {
         let mut out = StringBuilder::with_capacity(rows, rows * 8);
         for i in 0..rows {
             match (a.get(i), t.get(i)) {
-                (Some(b), Some(t)) => out.append_option(decode(b)?.lifecycle_state(t).map(|l| l.as_str())),
+                (Some(b), Some(t)) => {
+                    out.append_option(decode(b)?.lifecycle_state(t).map(|l| l.as_str()))
+                }
                 _ => out.append_null(),
             }
         }

@@ -7,11 +7,14 @@ use churnkit_core::scalar::{business_hours_between, WorkingHours};
 use datafusion::arrow::array::Float64Builder;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Result;
-use datafusion::logical_expr::{ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
+};
 use datafusion_macros::user_doc;
 
 use crate::common::{
-    all_scalar, check_arity, coerce_string, coerce_timestamp, exec_err, finish, prim, string, string_or, LastParsed, Str, Ts,
+    all_scalar, check_arity, coerce_string, coerce_timestamp, exec_err, finish, prim, string,
+    string_or, LastParsed, Str, Ts,
 };
 
 const NAME: &str = "business_hours_between";
@@ -33,11 +36,23 @@ Errors when end is before start, on an unknown time zone, or on working hours th
 | 2.0              | 8.0      | 3.5      |
 +------------------+----------+----------+
 ```"#,
-    argument(name = "start", description = "Start instant (timestamp, date or timestamp string)."),
+    argument(
+        name = "start",
+        description = "Start instant (timestamp, date or timestamp string)."
+    ),
     argument(name = "end", description = "End instant; must not be before start."),
-    argument(name = "time_zone", description = "IANA time zone of the working hours (default 'UTC')."),
-    argument(name = "day_start", description = "Start of the working day, 'HH:MM' or 'HH:MM:SS' (default '09:00')."),
-    argument(name = "day_end", description = "End of the working day, up to '24:00' (default '17:00').")
+    argument(
+        name = "time_zone",
+        description = "IANA time zone of the working hours (default 'UTC')."
+    ),
+    argument(
+        name = "day_start",
+        description = "Start of the working day, 'HH:MM' or 'HH:MM:SS' (default '09:00')."
+    ),
+    argument(
+        name = "day_end",
+        description = "End of the working day, up to '24:00' (default '17:00')."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct BusinessHoursBetweenFunc {
@@ -52,7 +67,9 @@ impl Default for BusinessHoursBetweenFunc {
 
 impl BusinessHoursBetweenFunc {
     pub fn new() -> Self {
-        Self { signature: Signature::user_defined(Volatility::Immutable) }
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
     }
 }
 

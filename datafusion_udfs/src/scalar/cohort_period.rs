@@ -7,10 +7,15 @@ use churnkit_core::time::{Granularity, Zone};
 use datafusion::arrow::array::Int32Builder;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Result;
-use datafusion::logical_expr::{ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
+};
 use datafusion_macros::user_doc;
 
-use crate::common::{all_scalar, check_arity, coerce_string, coerce_timestamp, exec_err, finish, prim, string, LastParsed, Str, Ts};
+use crate::common::{
+    all_scalar, check_arity, coerce_string, coerce_timestamp, exec_err, finish, prim, string,
+    LastParsed, Str, Ts,
+};
 
 const NAME: &str = "cohort_period";
 
@@ -29,10 +34,22 @@ Negative when ts is in an earlier period. NULL when any argument is NULL. Errors
 | 1      | 1             |
 +--------+---------------+
 ```"#,
-    argument(name = "cohort_start", description = "Start of the cohort (timestamp, date or timestamp string)."),
-    argument(name = "ts", description = "The instant to place relative to the cohort."),
-    argument(name = "granularity", description = "'day', 'week', 'month', 'quarter' or 'year' (case-insensitive)."),
-    argument(name = "time_zone", description = "IANA time zone whose calendar defines the periods (default UTC).")
+    argument(
+        name = "cohort_start",
+        description = "Start of the cohort (timestamp, date or timestamp string)."
+    ),
+    argument(
+        name = "ts",
+        description = "The instant to place relative to the cohort."
+    ),
+    argument(
+        name = "granularity",
+        description = "'day', 'week', 'month', 'quarter' or 'year' (case-insensitive)."
+    ),
+    argument(
+        name = "time_zone",
+        description = "IANA time zone whose calendar defines the periods (default UTC)."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct CohortPeriodFunc {
@@ -47,7 +64,9 @@ impl Default for CohortPeriodFunc {
 
 impl CohortPeriodFunc {
     pub fn new() -> Self {
-        Self { signature: Signature::user_defined(Volatility::Immutable) }
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
     }
 }
 
@@ -89,7 +108,11 @@ impl ScalarUDFImpl for CohortPeriodFunc {
         let ts: Ts = prim(NAME, a, 1, rows)?;
         let granularity: Str = string(NAME, a, 2, rows)?;
         // the 3-argument form is UTC: no zone to parse
-        let zone: Option<Str> = if a.len() > 3 { Some(string(NAME, a, 3, rows)?) } else { None };
+        let zone: Option<Str> = if a.len() > 3 {
+            Some(string(NAME, a, 3, rows)?)
+        } else {
+            None
+        };
         let mut granularities: LastParsed<&str, Granularity> = LastParsed::new();
         let mut zones: LastParsed<&str, Zone> = LastParsed::new();
         let mut out = Int32Builder::with_capacity(rows);

@@ -9,10 +9,15 @@ use churnkit_core::scalar::{engagement_score, EngagementParams};
 use datafusion::arrow::array::Float64Builder;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Result;
-use datafusion::logical_expr::{ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
+};
 use datafusion_macros::user_doc;
 
-use crate::common::{all_scalar, binary, check_arity, coerce_binary, coerce_f64, exec_err, finish, prim, prim_or, Bytes, LastParsed, F64};
+use crate::common::{
+    all_scalar, binary, check_arity, coerce_binary, coerce_f64, exec_err, finish, prim, prim_or,
+    Bytes, LastParsed, F64,
+};
 
 const NAME: &str = "engagement_score";
 const ARGS: [&str; 10] = [
@@ -61,17 +66,50 @@ not an engagement summary.",
 | 37.333333333 |
 +--------------+
 ```"#,
-    argument(name = "active_minutes", description = "Total active minutes in the period (>= 0)."),
-    argument(name = "active_days", description = "Number of days with activity in the period (0 to period_days)."),
-    argument(name = "key_actions", description = "Number of key actions in the period (>= 0)."),
-    argument(name = "period_days", description = "Length of the period in days (> 0)."),
-    argument(name = "weight_time", description = "Weight of the time component (>= 0, default 0.3)."),
-    argument(name = "weight_frequency", description = "Weight of the frequency component (>= 0, default 0.4)."),
-    argument(name = "weight_depth", description = "Weight of the depth component (>= 0, default 0.3)."),
-    argument(name = "target_minutes_per_day", description = "Active minutes per day that score full time (> 0, default 30)."),
-    argument(name = "target_active_ratio", description = "Share of active days that scores full frequency (in (0, 1], default 0.5)."),
-    argument(name = "target_actions_per_day", description = "Key actions per day that score full depth (> 0, default 1)."),
-    argument(name = "summary", description = "An engagement summary (Binary, from engagement_agg), in the two-argument form.")
+    argument(
+        name = "active_minutes",
+        description = "Total active minutes in the period (>= 0)."
+    ),
+    argument(
+        name = "active_days",
+        description = "Number of days with activity in the period (0 to period_days)."
+    ),
+    argument(
+        name = "key_actions",
+        description = "Number of key actions in the period (>= 0)."
+    ),
+    argument(
+        name = "period_days",
+        description = "Length of the period in days (> 0)."
+    ),
+    argument(
+        name = "weight_time",
+        description = "Weight of the time component (>= 0, default 0.3)."
+    ),
+    argument(
+        name = "weight_frequency",
+        description = "Weight of the frequency component (>= 0, default 0.4)."
+    ),
+    argument(
+        name = "weight_depth",
+        description = "Weight of the depth component (>= 0, default 0.3)."
+    ),
+    argument(
+        name = "target_minutes_per_day",
+        description = "Active minutes per day that score full time (> 0, default 30)."
+    ),
+    argument(
+        name = "target_active_ratio",
+        description = "Share of active days that scores full frequency (in (0, 1], default 0.5)."
+    ),
+    argument(
+        name = "target_actions_per_day",
+        description = "Key actions per day that score full depth (> 0, default 1)."
+    ),
+    argument(
+        name = "summary",
+        description = "An engagement summary (Binary, from engagement_agg), in the two-argument form."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct EngagementScoreFunc {
@@ -86,7 +124,9 @@ impl Default for EngagementScoreFunc {
 
 impl EngagementScoreFunc {
     pub fn new() -> Self {
-        Self { signature: Signature::user_defined(Volatility::Immutable) }
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
     }
 }
 
@@ -102,9 +142,16 @@ impl ScalarUDFImpl for EngagementScoreFunc {
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         check_arity(NAME, arg_types, &[2, 4, 7, 10], "2, 4, 7 or 10")?;
         if arg_types.len() == 2 {
-            return Ok(vec![coerce_binary(NAME, "summary", &arg_types[0])?, coerce_f64(NAME, "period_days", &arg_types[1])?]);
+            return Ok(vec![
+                coerce_binary(NAME, "summary", &arg_types[0])?,
+                coerce_f64(NAME, "period_days", &arg_types[1])?,
+            ]);
         }
-        arg_types.iter().zip(ARGS).map(|(t, a)| coerce_f64(NAME, a, t)).collect()
+        arg_types
+            .iter()
+            .zip(ARGS)
+            .map(|(t, a)| coerce_f64(NAME, a, t))
+            .collect()
     }
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
@@ -122,9 +169,20 @@ impl ScalarUDFImpl for EngagementScoreFunc {
         if a.len() == 2 {
             return score_summaries(a, rows, scalar);
         }
-        let inputs: [F64; 4] =
-            [prim(NAME, a, 0, rows)?, prim(NAME, a, 1, rows)?, prim(NAME, a, 2, rows)?, prim(NAME, a, 3, rows)?];
-        let defaults = [DEFAULT_WEIGHTS[0], DEFAULT_WEIGHTS[1], DEFAULT_WEIGHTS[2], DEFAULT_TARGETS[0], DEFAULT_TARGETS[1], DEFAULT_TARGETS[2]];
+        let inputs: [F64; 4] = [
+            prim(NAME, a, 0, rows)?,
+            prim(NAME, a, 1, rows)?,
+            prim(NAME, a, 2, rows)?,
+            prim(NAME, a, 3, rows)?,
+        ];
+        let defaults = [
+            DEFAULT_WEIGHTS[0],
+            DEFAULT_WEIGHTS[1],
+            DEFAULT_WEIGHTS[2],
+            DEFAULT_TARGETS[0],
+            DEFAULT_TARGETS[1],
+            DEFAULT_TARGETS[2],
+        ];
         // with 4 arguments the parameters are the core defaults: nothing to parse
         let params: Option<[F64; 6]> = if a.len() > 4 {
             Some([
@@ -142,8 +200,12 @@ impl ScalarUDFImpl for EngagementScoreFunc {
         let mut cache: LastParsed<[f64; 6], EngagementParams> = LastParsed::new();
         let mut out = Float64Builder::with_capacity(rows);
         'rows: for i in 0..rows {
-            let (Some(m), Some(d), Some(k), Some(p)) = (inputs[0].get(i), inputs[1].get(i), inputs[2].get(i), inputs[3].get(i))
-            else {
+            let (Some(m), Some(d), Some(k), Some(p)) = (
+                inputs[0].get(i),
+                inputs[1].get(i),
+                inputs[2].get(i),
+                inputs[3].get(i),
+            ) else {
                 out.append_null();
                 continue;
             };
@@ -160,7 +222,9 @@ impl ScalarUDFImpl for EngagementScoreFunc {
                             }
                         }
                     }
-                    cache.get(key, |k| EngagementParams::new([k[0], k[1], k[2]], [k[3], k[4], k[5]]))?
+                    cache.get(key, |k| {
+                        EngagementParams::new([k[0], k[1], k[2]], [k[3], k[4], k[5]])
+                    })?
                 }
             };
             out.append_value(engagement_score(m, d, k, p, &params).map_err(exec_err)?);

@@ -9,11 +9,15 @@ use churnkit_core::agg::EngagementSummary;
 use datafusion::arrow::array::{Float64Builder, Int64Builder, TimestampMicrosecondBuilder};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Result;
-use datafusion::logical_expr::{ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
+};
 use datafusion_macros::user_doc;
 
 use super::accessor_common;
-use crate::common::{all_scalar, binary, check_arity, coerce_binary, exec_err, finish, timestamp_type};
+use crate::common::{
+    all_scalar, binary, check_arity, coerce_binary, exec_err, finish, timestamp_type,
+};
 
 /// Call `append` with each row's decoded summary (`None` for NULL); returns
 /// whether the result is a scalar.
@@ -53,7 +57,10 @@ NULL for a NULL summary; errors on bytes that are not an engagement summary.",
 | 2    |
 +------+
 ```"#,
-    argument(name = "summary", description = "An engagement summary (Binary, from engagement_agg).")
+    argument(
+        name = "summary",
+        description = "An engagement summary (Binary, from engagement_agg)."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct ActiveDaysFunc {
@@ -110,7 +117,10 @@ NULL for a NULL summary; errors on bytes that are not an engagement summary.",
 | 11.5    |
 +---------+
 ```"#,
-    argument(name = "summary", description = "An engagement summary (Binary, from engagement_agg).")
+    argument(
+        name = "summary",
+        description = "An engagement summary (Binary, from engagement_agg)."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct ActiveMinutesFunc {
@@ -167,7 +177,10 @@ NULL for a NULL summary; errors on bytes that are not an engagement summary.",
 | 2           |
 +-------------+
 ```"#,
-    argument(name = "summary", description = "An engagement summary (Binary, from engagement_agg).")
+    argument(
+        name = "summary",
+        description = "An engagement summary (Binary, from engagement_agg)."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct KeyActionsFunc {
@@ -225,7 +238,10 @@ NULL for a NULL summary or a summary of zero events; errors on bytes that are no
 | 2024-01-05T17:30:00Z |
 +----------------------+
 ```"#,
-    argument(name = "summary", description = "An engagement summary (Binary, from engagement_agg).")
+    argument(
+        name = "summary",
+        description = "An engagement summary (Binary, from engagement_agg)."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct LastActiveAtFunc {

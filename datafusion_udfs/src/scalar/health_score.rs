@@ -6,7 +6,9 @@ use churnkit_core::scalar::health_score;
 use datafusion::arrow::array::Float64Builder;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Result;
-use datafusion::logical_expr::{ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
+};
 use datafusion_macros::user_doc;
 
 use crate::common::{all_scalar, check_arity, coerce_f64_list, exec_err, f64_list, finish};
@@ -33,7 +35,10 @@ or a score is outside [0, 100].",
         name = "scores",
         description = "Array of measures in [0, 100] (engagement, support, sentiment, seat utilisation, payment health...); NULL elements are missing measures."
     ),
-    argument(name = "weights", description = "Array of non-negative weights, one per score.")
+    argument(
+        name = "weights",
+        description = "Array of non-negative weights, one per score."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct HealthScoreFunc {
@@ -48,7 +53,9 @@ impl Default for HealthScoreFunc {
 
 impl HealthScoreFunc {
     pub fn new() -> Self {
-        Self { signature: Signature::user_defined(Volatility::Immutable) }
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
     }
 }
 
@@ -63,7 +70,10 @@ impl ScalarUDFImpl for HealthScoreFunc {
 
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         check_arity(NAME, arg_types, &[2], "2")?;
-        Ok(vec![coerce_f64_list(NAME, "scores", &arg_types[0])?, coerce_f64_list(NAME, "weights", &arg_types[1])?])
+        Ok(vec![
+            coerce_f64_list(NAME, "scores", &arg_types[0])?,
+            coerce_f64_list(NAME, "weights", &arg_types[1])?,
+        ])
     }
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
@@ -95,7 +105,9 @@ impl ScalarUDFImpl for HealthScoreFunc {
             return finish(Arc::new(out.finish()), scalar);
         }
         for i in 0..rows {
-            if !scores.read(NAME, i, &mut s_buf)? || (!weights_fixed && !weights.read(NAME, i, &mut w_buf)?) {
+            if !scores.read(NAME, i, &mut s_buf)?
+                || (!weights_fixed && !weights.read(NAME, i, &mut w_buf)?)
+            {
                 out.append_null();
                 continue;
             }

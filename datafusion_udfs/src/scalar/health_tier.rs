@@ -7,10 +7,14 @@ use churnkit_core::scalar::{health_tier, TierThresholds};
 use datafusion::arrow::array::StringBuilder;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Result;
-use datafusion::logical_expr::{ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
+};
 use datafusion_macros::user_doc;
 
-use crate::common::{all_scalar, check_arity, coerce_f64, exec_err, finish, prim, prim_or, LastParsed, F64};
+use crate::common::{
+    all_scalar, check_arity, coerce_f64, exec_err, finish, prim, prim_or, LastParsed, F64,
+};
 
 const NAME: &str = "health_tier";
 const ARGS: [&str; 3] = ["score", "good_at", "poor_below"];
@@ -30,8 +34,14 @@ a threshold is not finite, or the score is NaN.",
 +------+---------+------+------+
 ```"#,
     argument(name = "score", description = "A health or engagement score."),
-    argument(name = "good_at", description = "Scores at or above this are 'good' (default 70)."),
-    argument(name = "poor_below", description = "Scores below this are 'poor' (default 40); must not be greater than good_at.")
+    argument(
+        name = "good_at",
+        description = "Scores at or above this are 'good' (default 70)."
+    ),
+    argument(
+        name = "poor_below",
+        description = "Scores below this are 'poor' (default 40); must not be greater than good_at."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct HealthTierFunc {
@@ -46,7 +56,9 @@ impl Default for HealthTierFunc {
 
 impl HealthTierFunc {
     pub fn new() -> Self {
-        Self { signature: Signature::user_defined(Volatility::Immutable) }
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
     }
 }
 
@@ -61,7 +73,11 @@ impl ScalarUDFImpl for HealthTierFunc {
 
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         check_arity(NAME, arg_types, &[1, 2, 3], "1 to 3")?;
-        arg_types.iter().zip(ARGS).map(|(t, a)| coerce_f64(NAME, a, t)).collect()
+        arg_types
+            .iter()
+            .zip(ARGS)
+            .map(|(t, a)| coerce_f64(NAME, a, t))
+            .collect()
     }
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
@@ -82,7 +98,8 @@ impl ScalarUDFImpl for HealthTierFunc {
         let mut cache: LastParsed<[f64; 2], TierThresholds> = LastParsed::new();
         let mut out = StringBuilder::with_capacity(rows, rows * 7);
         for i in 0..rows {
-            let (Some(s), Some(g), Some(p)) = (score.get(i), good_at.get(i), poor_below.get(i)) else {
+            let (Some(s), Some(g), Some(p)) = (score.get(i), good_at.get(i), poor_below.get(i))
+            else {
                 out.append_null();
                 continue;
             };

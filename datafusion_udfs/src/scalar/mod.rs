@@ -23,7 +23,9 @@ pub use engagement_summary::{ActiveDaysFunc, ActiveMinutesFunc, KeyActionsFunc, 
 pub use health_score::HealthScoreFunc;
 pub use health_tier::HealthTierFunc;
 pub use mrr_movement::MrrMovementFunc;
-pub use survival_summary::{survival_curve_type, MedianLifetimeFunc, SurvivalAtFunc, SurvivalCurveFunc};
+pub use survival_summary::{
+    survival_curve_type, MedianLifetimeFunc, SurvivalAtFunc, SurvivalCurveFunc,
+};
 
 /// `new()` and `Default` of an accessor (a user-defined, immutable signature).
 macro_rules! accessor_common {
@@ -36,7 +38,9 @@ macro_rules! accessor_common {
 
         impl $ty {
             pub fn new() -> Self {
-                Self { signature: Signature::user_defined(Volatility::Immutable) }
+                Self {
+                    signature: Signature::user_defined(Volatility::Immutable),
+                }
             }
         }
     };

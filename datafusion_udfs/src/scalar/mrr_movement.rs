@@ -6,10 +6,14 @@ use churnkit_core::scalar::mrr_movement;
 use datafusion::arrow::array::StringBuilder;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Result;
-use datafusion::logical_expr::{ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
+};
 use datafusion_macros::user_doc;
 
-use crate::common::{all_scalar, boolean, check_arity, coerce_bool, coerce_f64, exec_err, finish, prim, Bool, F64};
+use crate::common::{
+    all_scalar, boolean, check_arity, coerce_bool, coerce_f64, exec_err, finish, prim, Bool, F64,
+};
 
 const NAME: &str = "mrr_movement";
 
@@ -29,9 +33,15 @@ was_customer_before as false. Errors on a negative or non-finite MRR.",
 | new | expansion | churn | reactivation |
 +-----+-----------+-------+--------------+
 ```"#,
-    argument(name = "previous_mrr", description = "MRR of the previous month (NULL = 0)."),
+    argument(
+        name = "previous_mrr",
+        description = "MRR of the previous month (NULL = 0)."
+    ),
     argument(name = "current_mrr", description = "MRR of this month (NULL = 0)."),
-    argument(name = "was_customer_before", description = "Whether the account paid in any earlier month (NULL = false).")
+    argument(
+        name = "was_customer_before",
+        description = "Whether the account paid in any earlier month (NULL = false)."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct MrrMovementFunc {
@@ -46,7 +56,9 @@ impl Default for MrrMovementFunc {
 
 impl MrrMovementFunc {
     pub fn new() -> Self {
-        Self { signature: Signature::user_defined(Volatility::Immutable) }
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
     }
 }
 
@@ -83,7 +95,8 @@ impl ScalarUDFImpl for MrrMovementFunc {
         let was_customer: Bool = boolean(NAME, a, 2, rows)?;
         let mut out = StringBuilder::with_capacity(rows, rows * 8);
         for i in 0..rows {
-            let m = mrr_movement(previous.get(i), current.get(i), was_customer.get(i)).map_err(exec_err)?;
+            let m = mrr_movement(previous.get(i), current.get(i), was_customer.get(i))
+                .map_err(exec_err)?;
             out.append_option(m.map(|m| m.as_str()));
         }
         finish(Arc::new(out.finish()), scalar)

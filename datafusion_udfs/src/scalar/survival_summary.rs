@@ -4,15 +4,21 @@
 use std::sync::Arc;
 
 use churnkit_core::agg::SurvivalSummary;
-use datafusion::arrow::array::{Array, ArrayRef, Float64Builder, Int64Builder, ListArray, StructArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, Float64Builder, Int64Builder, ListArray, StructArray,
+};
 use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
 use datafusion::arrow::datatypes::{DataType, Field, Fields};
 use datafusion::common::Result;
-use datafusion::logical_expr::{ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
+};
 use datafusion_macros::user_doc;
 
 use super::accessor_common;
-use crate::common::{all_scalar, binary, check_arity, coerce_binary, coerce_f64, exec_err, finish, prim, Bytes, F64};
+use crate::common::{
+    all_scalar, binary, check_arity, coerce_binary, coerce_f64, exec_err, finish, prim, Bytes, F64,
+};
 
 fn decode(bytes: &[u8]) -> Result<SurvivalSummary> {
     SurvivalSummary::decode(bytes).map_err(exec_err)
@@ -33,7 +39,10 @@ is NULL; errors on a NaN days or bytes that are not a survival summary.",
 | 1.0 | 0.75 | 0.375 |
 +-----+------+-------+
 ```"#,
-    argument(name = "summary", description = "A survival summary (Binary, from survival_agg)."),
+    argument(
+        name = "summary",
+        description = "A survival summary (Binary, from survival_agg)."
+    ),
     argument(name = "days", description = "Tenure in days.")
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -53,7 +62,10 @@ impl ScalarUDFImpl for SurvivalAtFunc {
 
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
         check_arity(self.name(), arg_types, &[2], "2")?;
-        Ok(vec![coerce_binary(self.name(), "summary", &arg_types[0])?, coerce_f64(self.name(), "days", &arg_types[1])?])
+        Ok(vec![
+            coerce_binary(self.name(), "summary", &arg_types[0])?,
+            coerce_f64(self.name(), "days", &arg_types[1])?,
+        ])
     }
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
@@ -72,7 +84,9 @@ impl ScalarUDFImpl for SurvivalAtFunc {
         let mut out = Float64Builder::with_capacity(rows);
         for i in 0..rows {
             match (s.get(i), days.get(i)) {
-                (Some(b), Some(d)) => out.append_value(decode(b)?.survival_at(d).map_err(exec_err)?),
+                (Some(b), Some(d)) => {
+                    out.append_value(decode(b)?.survival_at(d).map_err(exec_err)?)
+                }
                 _ => out.append_null(),
             }
         }
@@ -99,7 +113,10 @@ is NULL; errors on bytes that are not a survival summary.",
 | 30.0   |
 +--------+
 ```"#,
-    argument(name = "summary", description = "A survival summary (Binary, from survival_agg).")
+    argument(
+        name = "summary",
+        description = "A survival summary (Binary, from survival_agg)."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct MedianLifetimeFunc {
@@ -161,7 +178,10 @@ pub fn survival_point_fields() -> Fields {
 /// `List<Struct<days Float64, at_risk Int64, churned Int64, survival Float64>>`,
 /// the type of `survival_curve`.
 pub fn survival_curve_type() -> DataType {
-    DataType::List(Arc::new(Field::new_list_field(DataType::Struct(survival_point_fields()), true)))
+    DataType::List(Arc::new(Field::new_list_field(
+        DataType::Struct(survival_point_fields()),
+        true,
+    )))
 }
 
 #[user_doc(
@@ -188,7 +208,10 @@ p.survival). Errors on bytes that are not a survival summary.",
 | 90.0 | 1       | 0       | 0.5333333333333334 |
 +------+---------+---------+--------------------+
 ```"#,
-    argument(name = "summary", description = "A survival summary (Binary, from survival_agg).")
+    argument(
+        name = "summary",
+        description = "A survival summary (Binary, from survival_agg)."
+    )
 )]
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct SurvivalCurveFunc {
@@ -222,8 +245,12 @@ impl ScalarUDFImpl for SurvivalCurveFunc {
         let scalar = all_scalar(&args.args);
         let rows = if scalar { 1 } else { args.number_rows };
         let s: Bytes = binary(self.name(), &args.args, 0, rows)?;
-        let (mut days, mut at_risk, mut churned, mut survival) =
-            (Float64Builder::new(), Int64Builder::new(), Int64Builder::new(), Float64Builder::new());
+        let (mut days, mut at_risk, mut churned, mut survival) = (
+            Float64Builder::new(),
+            Int64Builder::new(),
+            Int64Builder::new(),
+            Float64Builder::new(),
+        );
         let mut lengths = Vec::with_capacity(rows);
         let mut valid = Vec::with_capacity(rows);
         for i in 0..rows {
@@ -243,12 +270,23 @@ impl ScalarUDFImpl for SurvivalCurveFunc {
             lengths.push(curve.len());
             valid.push(true);
         }
-        let columns: Vec<ArrayRef> =
-            vec![Arc::new(days.finish()), Arc::new(at_risk.finish()), Arc::new(churned.finish()), Arc::new(survival.finish())];
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(days.finish()),
+            Arc::new(at_risk.finish()),
+            Arc::new(churned.finish()),
+            Arc::new(survival.finish()),
+        ];
         let points = StructArray::try_new(survival_point_fields(), columns, None)?;
-        let DataType::List(item) = survival_curve_type() else { unreachable!("a list type") };
+        let DataType::List(item) = survival_curve_type() else {
+            unreachable!("a list type")
+        };
         let nulls = valid.iter().any(|v| !v).then(|| NullBuffer::from(valid));
-        let list = ListArray::try_new(item, OffsetBuffer::from_lengths(lengths), Arc::new(points), nulls)?;
+        let list = ListArray::try_new(
+            item,
+            OffsetBuffer::from_lengths(lengths),
+            Arc::new(points),
+            nulls,
+        )?;
         debug_assert_eq!(list.len(), rows);
         finish(Arc::new(list), scalar)
     }

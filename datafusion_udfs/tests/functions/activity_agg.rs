@@ -40,9 +40,16 @@ async fn accessors_per_customer_with_null_rows() {
 async fn the_result_is_the_core_encoding_and_granularities_parse_once_case_insensitively() {
     let ctx = ctx();
     let batches = query(&ctx, "SELECT activity_agg(ts, ' Week ') FROM (VALUES ('2024-01-04'), ('2024-01-20'), ('2024-01-21')) AS v(ts)").await;
-    let col = batches[0].column(0).as_any().downcast_ref::<datafusion::arrow::array::BinaryArray>().unwrap();
+    let col = batches[0]
+        .column(0)
+        .as_any()
+        .downcast_ref::<datafusion::arrow::array::BinaryArray>()
+        .unwrap();
     let a = Activity::decode(col.value(0)).unwrap();
-    assert_eq!(a.to_text(), r#"{"granularity":"week","periods":["2024-01-01","2024-01-15"],"version":1}"#);
+    assert_eq!(
+        a.to_text(),
+        r#"{"granularity":"week","periods":["2024-01-01","2024-01-15"],"version":1}"#
+    );
     check!(
         &ctx,
         "SELECT g, cohort_start(activity_agg(ts, g)) AS cohort FROM (VALUES \
@@ -114,13 +121,38 @@ async fn errors_carry_the_core_message() {
     let ctx = ctx();
     for bytes in [vec![1u8], vec![1, 9, 0], vec![1, 2, 0], vec![3]] {
         let expected = Activity::decode(&bytes).unwrap_err().to_string();
-        assert!(expected.starts_with("activity: invalid input: "), "{expected}");
-        check_err!(&ctx, &format!("SELECT cohort_start({})", hex(&bytes)), expected.clone());
-        check_err!(&ctx, &format!("SELECT is_active({}, 1)", hex(&bytes)), expected.clone());
-        check_err!(&ctx, &format!("SELECT lifecycle_state({}, '2024-01-01')", hex(&bytes)), expected);
+        assert!(
+            expected.starts_with("activity: invalid input: "),
+            "{expected}"
+        );
+        check_err!(
+            &ctx,
+            &format!("SELECT cohort_start({})", hex(&bytes)),
+            expected.clone()
+        );
+        check_err!(
+            &ctx,
+            &format!("SELECT is_active({}, 1)", hex(&bytes)),
+            expected.clone()
+        );
+        check_err!(
+            &ctx,
+            &format!("SELECT lifecycle_state({}, '2024-01-01')", hex(&bytes)),
+            expected
+        );
     }
     let e = any_error(&ctx, "SELECT activity_agg('2024-01-01', 3)").await;
-    assert!(e.contains("activity_agg: argument granularity must be a string, got Int64"), "{e}");
-    let e = any_error(&ctx, "SELECT is_active(activity_agg('2024-01-01', 'day'), 1.5)").await;
-    assert!(e.contains("is_active: argument period_index must be an integer"), "{e}");
+    assert!(
+        e.contains("activity_agg: argument granularity must be a string, got Int64"),
+        "{e}"
+    );
+    let e = any_error(
+        &ctx,
+        "SELECT is_active(activity_agg('2024-01-01', 'day'), 1.5)",
+    )
+    .await;
+    assert!(
+        e.contains("is_active: argument period_index must be an integer"),
+        "{e}"
+    );
 }

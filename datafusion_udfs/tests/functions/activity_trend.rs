@@ -54,8 +54,18 @@ async fn errors_carry_the_core_message() {
         "activity_trend: invalid window_days: -3 must be greater than 0"
     );
     let ctx = ctx();
-    let e = any_error(&ctx, "SELECT activity_trend('2024-02-20', '2024-03-01', 7.5)").await;
-    assert!(e.contains("activity_trend: argument window_days must be an integer"), "{e}");
+    let e = any_error(
+        &ctx,
+        "SELECT activity_trend('2024-02-20', '2024-03-01', 7.5)",
+    )
+    .await;
+    assert!(
+        e.contains("activity_trend: argument window_days must be an integer"),
+        "{e}"
+    );
     let e = any_error(&ctx, "SELECT activity_trend('2024-02-20', 7, 7)").await;
-    assert!(e.contains("activity_trend: argument as_of must be a timestamp"), "{e}");
+    assert!(
+        e.contains("activity_trend: argument as_of must be a timestamp"),
+        "{e}"
+    );
 }

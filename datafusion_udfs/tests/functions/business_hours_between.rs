@@ -1,6 +1,6 @@
+use crate::{any_error, check, check_err, ctx, query};
 use churnkit_core::scalar::business_hours::{DEFAULT_DAY_END, DEFAULT_DAY_START};
 use churnkit_core::scalar::{business_hours_between as core_hours, WorkingHours};
-use crate::{any_error, check, check_err, ctx, query};
 
 #[tokio::test]
 async fn within_and_across_days_with_defaults() {
@@ -41,11 +41,28 @@ async fn zones_and_custom_hours_for_every_arity() {
     );
     let ctx = ctx();
     let e = any_error(&ctx, "SELECT business_hours_between('2024-01-08')").await;
-    assert!(e.contains("business_hours_between expects 2 to 5 arguments, got 1"), "{e}");
-    let e = any_error(&ctx, "SELECT business_hours_between('2024-01-08', '2024-01-09', 'UTC', '09:00', '17:00', 'x')").await;
-    assert!(e.contains("business_hours_between expects 2 to 5 arguments, got 6"), "{e}");
-    let e = any_error(&ctx, "SELECT business_hours_between('2024-01-08', '2024-01-09', 0)").await;
-    assert!(e.contains("business_hours_between: argument time_zone must be a string, got Int64"), "{e}");
+    assert!(
+        e.contains("business_hours_between expects 2 to 5 arguments, got 1"),
+        "{e}"
+    );
+    let e = any_error(
+        &ctx,
+        "SELECT business_hours_between('2024-01-08', '2024-01-09', 'UTC', '09:00', '17:00', 'x')",
+    )
+    .await;
+    assert!(
+        e.contains("business_hours_between expects 2 to 5 arguments, got 6"),
+        "{e}"
+    );
+    let e = any_error(
+        &ctx,
+        "SELECT business_hours_between('2024-01-08', '2024-01-09', 0)",
+    )
+    .await;
+    assert!(
+        e.contains("business_hours_between: argument time_zone must be a string, got Int64"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -103,19 +120,43 @@ async fn every_error_case() {
     let cases = [
         (
             "SELECT business_hours_between('2024-01-09', '2024-01-08')",
-            core_hours(1, 0, &WorkingHours::default()).unwrap_err().to_string(),
+            core_hours(1, 0, &WorkingHours::default())
+                .unwrap_err()
+                .to_string(),
         ),
-        ("SELECT business_hours_between('2024-01-08', '2024-01-09', 'UTC', '17:00', '09:00')", hours("UTC", "17:00", "09:00")),
-        ("SELECT business_hours_between('2024-01-08', '2024-01-09', 'UTC', '9am')", hours("UTC", "9am", DEFAULT_DAY_END)),
-        ("SELECT business_hours_between('2024-01-08', '2024-01-09', 'UTC', '09:00', '24:01')", hours("UTC", "09:00", "24:01")),
-        ("SELECT business_hours_between('2024-01-08', '2024-01-09', 'UTC', '09:60', '10:00')", hours("UTC", "09:60", "10:00")),
-        ("SELECT business_hours_between('2024-01-08', '2024-01-09', 'Nowhere/City')", hours("Nowhere/City", DEFAULT_DAY_START, DEFAULT_DAY_END)),
+        (
+            "SELECT business_hours_between('2024-01-08', '2024-01-09', 'UTC', '17:00', '09:00')",
+            hours("UTC", "17:00", "09:00"),
+        ),
+        (
+            "SELECT business_hours_between('2024-01-08', '2024-01-09', 'UTC', '9am')",
+            hours("UTC", "9am", DEFAULT_DAY_END),
+        ),
+        (
+            "SELECT business_hours_between('2024-01-08', '2024-01-09', 'UTC', '09:00', '24:01')",
+            hours("UTC", "09:00", "24:01"),
+        ),
+        (
+            "SELECT business_hours_between('2024-01-08', '2024-01-09', 'UTC', '09:60', '10:00')",
+            hours("UTC", "09:60", "10:00"),
+        ),
+        (
+            "SELECT business_hours_between('2024-01-08', '2024-01-09', 'Nowhere/City')",
+            hours("Nowhere/City", DEFAULT_DAY_START, DEFAULT_DAY_END),
+        ),
     ];
     for (sql, expected) in cases {
-        assert!(expected.starts_with("business_hours_between: invalid "), "{expected}");
+        assert!(
+            expected.starts_with("business_hours_between: invalid "),
+            "{expected}"
+        );
         check_err!(&ctx, sql, expected);
     }
-    query(&ctx, "CREATE TABLE z AS SELECT * FROM (VALUES (1, 'UTC'), (2, 'Atlantis/Capital')) AS v(id, tz)").await;
+    query(
+        &ctx,
+        "CREATE TABLE z AS SELECT * FROM (VALUES (1, 'UTC'), (2, 'Atlantis/Capital')) AS v(id, tz)",
+    )
+    .await;
     check_err!(
         &ctx,
         "SELECT business_hours_between('2024-01-08', '2024-01-09', tz) FROM z",

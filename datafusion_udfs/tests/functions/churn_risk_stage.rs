@@ -1,5 +1,5 @@
-use churnkit_core::scalar::{churn_risk_stage as core_stage, RiskInput, RiskParams};
 use crate::{any_error, check, check_err, ctx, query};
+use churnkit_core::scalar::{churn_risk_stage as core_stage, RiskInput, RiskParams};
 
 /// One row per rule and boundary; every account is assessed as of 2024-06-01 00:00 UTC
 /// with the default thresholds (onboarding 30 days, renewal window 60, dormant 14).
@@ -85,11 +85,25 @@ async fn positional_defaults_for_every_arity() {
         "SELECT churn_risk_stage('2024-06-01', '2024-05-10', NULL, NULL, NULL, 0, 1, 2, 3, 4)",
     ] {
         let e = any_error(&ctx, sql).await;
-        assert!(e.contains("churn_risk_stage expects 5 to 9 arguments"), "{e}");
+        assert!(
+            e.contains("churn_risk_stage expects 5 to 9 arguments"),
+            "{e}"
+        );
     }
-    let e = any_error(&ctx, "SELECT churn_risk_stage('2024-06-01', '2024-05-10', NULL, NULL, NULL, 0, 30.5)").await;
-    assert!(e.contains("churn_risk_stage: argument onboarding_days must be an integer, got Float64"), "{e}");
-    let e = any_error(&ctx, "SELECT churn_risk_stage(1, '2024-05-10', NULL, NULL, NULL)").await;
+    let e = any_error(
+        &ctx,
+        "SELECT churn_risk_stage('2024-06-01', '2024-05-10', NULL, NULL, NULL, 0, 30.5)",
+    )
+    .await;
+    assert!(
+        e.contains("churn_risk_stage: argument onboarding_days must be an integer, got Float64"),
+        "{e}"
+    );
+    let e = any_error(
+        &ctx,
+        "SELECT churn_risk_stage(1, '2024-05-10', NULL, NULL, NULL)",
+    )
+    .await;
     assert!(e.contains("churn_risk_stage: argument as_of must be a timestamp, a date or a timestamp string, got Int64"), "{e}");
 }
 
@@ -117,7 +131,14 @@ async fn null_handling_is_not_strict() {
 async fn every_error_case() {
     let ctx = ctx();
     let params = |o: i64, r: i64, d: i64| RiskParams::new(o, r, d).unwrap_err().to_string();
-    let nan_trend = RiskInput { as_of: 0, signed_up_at: 0, renewal_at: None, last_active_at: None, churned_at: None, activity_trend: Some(f64::NAN) };
+    let nan_trend = RiskInput {
+        as_of: 0,
+        signed_up_at: 0,
+        renewal_at: None,
+        last_active_at: None,
+        churned_at: None,
+        activity_trend: Some(f64::NAN),
+    };
     let cases = [
         ("SELECT churn_risk_stage('2024-06-01', '2024-01-01', NULL, NULL, NULL, NULL, -1)", params(-1, 60, 14)),
         ("SELECT churn_risk_stage('2024-06-01', '2024-01-01', NULL, NULL, NULL, NULL, 30, -2)", params(30, -2, 14)),
@@ -128,10 +149,17 @@ async fn every_error_case() {
         ),
     ];
     for (sql, expected) in cases {
-        assert!(expected.starts_with("churn_risk_stage: invalid "), "{expected}");
+        assert!(
+            expected.starts_with("churn_risk_stage: invalid "),
+            "{expected}"
+        );
         check_err!(&ctx, sql, expected);
     }
-    query(&ctx, "CREATE TABLE d AS SELECT * FROM (VALUES (1, 14), (2, -14)) AS v(id, days)").await;
+    query(
+        &ctx,
+        "CREATE TABLE d AS SELECT * FROM (VALUES (1, 14), (2, -14)) AS v(id, days)",
+    )
+    .await;
     check_err!(
         &ctx,
         "SELECT churn_risk_stage('2024-06-01', '2024-01-01', NULL, NULL, NULL, NULL, 30, 60, days) FROM d",

@@ -131,6 +131,14 @@ async fn return_types() {
     let types: Vec<&DataType> = schema.fields().iter().map(|f| f.data_type()).collect();
     assert_eq!(
         types,
-        [&DataType::Float64, &DataType::Float64, &DataType::Utf8, &DataType::Utf8, &DataType::Int32, &DataType::Utf8, &DataType::Float64]
+        [
+            &DataType::Float64,
+            &DataType::Float64,
+            &DataType::Utf8,
+            &DataType::Utf8,
+            &DataType::Int32,
+            &DataType::Utf8,
+            &DataType::Float64
+        ]
     );
 }

@@ -1,5 +1,5 @@
-use churnkit_core::time::{Granularity, Zone};
 use crate::{any_error, check, check_err, ctx, query};
+use churnkit_core::time::{Granularity, Zone};
 
 #[tokio::test]
 async fn calendar_periods() {
@@ -82,9 +82,15 @@ async fn columns_nulls_and_cached_parameters() {
 async fn arity_and_types() {
     let ctx = ctx();
     let e = any_error(&ctx, "SELECT cohort_period('2024-01-01', '2024-02-01')").await;
-    assert!(e.contains("cohort_period expects 3 or 4 arguments, got 2"), "{e}");
+    assert!(
+        e.contains("cohort_period expects 3 or 4 arguments, got 2"),
+        "{e}"
+    );
     let e = any_error(&ctx, "SELECT cohort_period('2024-01-01', '2024-02-01', 1)").await;
-    assert!(e.contains("cohort_period: argument granularity must be a string, got Int64"), "{e}");
+    assert!(
+        e.contains("cohort_period: argument granularity must be a string, got Int64"),
+        "{e}"
+    );
     check!(
         "SELECT cohort_period(NULL, '2024-02-01', 'month') AS a, cohort_period('2024-01-01', '2024-02-01', NULL) AS b, \
          cohort_period('2024-01-01', '2024-02-01', 'month', NULL) AS c, cohort_period('2024-01-01', NULL, 'fortnight') AS d",
@@ -95,14 +101,42 @@ async fn arity_and_types() {
 #[tokio::test]
 async fn every_error_case() {
     let ctx = ctx();
-    let granularity = |s: &str| Granularity::parse("cohort_period", "granularity", s).unwrap_err().to_string();
-    let zone = |s: &str| Zone::parse("cohort_period", "time_zone", s).unwrap_err().to_string();
-    check_err!(&ctx, "SELECT cohort_period('2024-01-01', '2024-02-01', 'fortnight')", granularity("fortnight"));
-    check_err!(&ctx, "SELECT cohort_period('2024-01-01', '2024-02-01', 'month', 'Mars/Base')", zone("Mars/Base"));
+    let granularity = |s: &str| {
+        Granularity::parse("cohort_period", "granularity", s)
+            .unwrap_err()
+            .to_string()
+    };
+    let zone = |s: &str| {
+        Zone::parse("cohort_period", "time_zone", s)
+            .unwrap_err()
+            .to_string()
+    };
+    check_err!(
+        &ctx,
+        "SELECT cohort_period('2024-01-01', '2024-02-01', 'fortnight')",
+        granularity("fortnight")
+    );
+    check_err!(
+        &ctx,
+        "SELECT cohort_period('2024-01-01', '2024-02-01', 'month', 'Mars/Base')",
+        zone("Mars/Base")
+    );
     // both invalid: the first argument is reported
-    check_err!(&ctx, "SELECT cohort_period('2024-01-01', '2024-02-01', 'fortnight', 'Mars/Base')", granularity("fortnight"));
-    query(&ctx, "CREATE TABLE gs AS SELECT * FROM (VALUES (1, 'month'), (2, 'decade')) AS v(id, g)").await;
-    check_err!(&ctx, "SELECT cohort_period('2024-01-01', '2024-02-01', g) FROM gs", granularity("decade"));
+    check_err!(
+        &ctx,
+        "SELECT cohort_period('2024-01-01', '2024-02-01', 'fortnight', 'Mars/Base')",
+        granularity("fortnight")
+    );
+    query(
+        &ctx,
+        "CREATE TABLE gs AS SELECT * FROM (VALUES (1, 'month'), (2, 'decade')) AS v(id, g)",
+    )
+    .await;
+    check_err!(
+        &ctx,
+        "SELECT cohort_period('2024-01-01', '2024-02-01', g) FROM gs",
+        granularity("decade")
+    );
     assert!(granularity("x").starts_with("cohort_period: invalid granularity: "));
     assert!(zone("x").starts_with("cohort_period: invalid time_zone: "));
 }

@@ -35,10 +35,19 @@ fn examples(doc: &str) -> Vec<(String, Vec<String>)> {
 }
 
 /// Check one function's documentation and run its examples.
-async fn check_doc(ctx: &datafusion::prelude::SessionContext, name: &str, doc: Option<&Documentation>, failures: &mut Vec<String>) {
+async fn check_doc(
+    ctx: &datafusion::prelude::SessionContext,
+    name: &str,
+    doc: Option<&Documentation>,
+    failures: &mut Vec<String>,
+) {
     let doc = doc.unwrap_or_else(|| panic!("{name} has no documentation"));
     assert_eq!(doc.doc_section.label, "churnkit Functions");
-    assert!(doc.syntax_example.starts_with(&format!("{name}(")), "{}", doc.syntax_example);
+    assert!(
+        doc.syntax_example.starts_with(&format!("{name}(")),
+        "{}",
+        doc.syntax_example
+    );
     assert!(!doc.description.is_empty());
     let args = doc.arguments.as_ref().expect("argument docs");
     assert!(!args.is_empty());
@@ -50,7 +59,11 @@ async fn check_doc(ctx: &datafusion::prelude::SessionContext, name: &str, doc: O
         let shown = pretty_format_batches(&batches).unwrap().to_string();
         let shown: Vec<&str> = shown.lines().collect();
         if shown != expected {
-            failures.push(format!("example of {name}: {sql}\nexpected:\n{}\ngot:\n{}", expected.join("\n"), shown.join("\n")));
+            failures.push(format!(
+                "example of {name}: {sql}\nexpected:\n{}\ngot:\n{}",
+                expected.join("\n"),
+                shown.join("\n")
+            ));
         }
     }
 }

@@ -16,7 +16,10 @@ pub const EVENTS: &str = "CREATE TABLE events AS SELECT * FROM (VALUES \
 
 /// SQL hex literal of some bytes.
 pub fn hex(bytes: &[u8]) -> String {
-    format!("X'{}'", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!(
+        "X'{}'",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
 }
 
 #[tokio::test]
@@ -46,11 +49,23 @@ async fn summary_per_account_with_null_rows() {
 async fn the_result_is_the_core_encoding() {
     let ctx = ctx();
     query(&ctx, EVENTS).await;
-    let batches = query(&ctx, "SELECT engagement_agg(ts, secs, key) FROM events WHERE account = 1").await;
-    let col = batches[0].column(0).as_any().downcast_ref::<BinaryArray>().unwrap();
+    let batches = query(
+        &ctx,
+        "SELECT engagement_agg(ts, secs, key) FROM events WHERE account = 1",
+    )
+    .await;
+    let col = batches[0]
+        .column(0)
+        .as_any()
+        .downcast_ref::<BinaryArray>()
+        .unwrap();
     let mut expected = EngagementSummary::new();
-    expected.update(1_704_099_600_000_000, Some(600.0), Some(true)).unwrap();
-    expected.update(1_704_121_200_000_000, Some(300.0), Some(false)).unwrap();
+    expected
+        .update(1_704_099_600_000_000, Some(600.0), Some(true))
+        .unwrap();
+    expected
+        .update(1_704_121_200_000_000, Some(300.0), Some(false))
+        .unwrap();
     expected.update(1_704_276_000_000_000, None, None).unwrap();
     assert_eq!(col.value(0), expected.encode().as_slice());
     assert_eq!(col.value(0)[0], 1, "format version byte first");
@@ -64,7 +79,13 @@ async fn empty_groups_and_no_rows_are_null() {
     check!(
         &ctx,
         "SELECT engagement_agg(ts, secs, key) IS NULL AS no_rows FROM events WHERE account = 99",
-        ["+---------+", "| no_rows |", "+---------+", "| true    |", "+---------+"]
+        [
+            "+---------+",
+            "| no_rows |",
+            "+---------+",
+            "| true    |",
+            "+---------+"
+        ]
     );
     check!(
         &ctx,
@@ -119,9 +140,17 @@ async fn errors_carry_the_core_message() {
     );
     // bad summary bytes: the core's decoding error
     let ctx = ctx();
-    for (bytes, f) in [(vec![2u8], "active_days"), (vec![1u8], "key_actions"), (vec![1u8, 0, 0], "last_active_at"), (vec![], "active_minutes")] {
+    for (bytes, f) in [
+        (vec![2u8], "active_days"),
+        (vec![1u8], "key_actions"),
+        (vec![1u8, 0, 0], "last_active_at"),
+        (vec![], "active_minutes"),
+    ] {
         let expected = EngagementSummary::decode(&bytes).unwrap_err().to_string();
-        assert!(expected.starts_with("engagement_summary: invalid input: "), "{expected}");
+        assert!(
+            expected.starts_with("engagement_summary: invalid input: "),
+            "{expected}"
+        );
         check_err!(&ctx, &format!("SELECT {f}({})", hex(&bytes)), expected);
     }
     check_err!(
@@ -132,7 +161,11 @@ async fn errors_carry_the_core_message() {
     let mut one = EngagementSummary::new();
     one.update(0, Some(60.0), Some(true)).unwrap();
     let one = hex(&one.encode());
-    check_err!(&ctx, &format!("SELECT engagement_score({one}, 0)"), one_day_error(0.0));
+    check_err!(
+        &ctx,
+        &format!("SELECT engagement_score({one}, 0)"),
+        one_day_error(0.0)
+    );
 }
 
 fn one_day_error(period: f64) -> String {
@@ -145,19 +178,46 @@ fn one_day_error(period: f64) -> String {
 async fn planning_errors() {
     let ctx = ctx();
     let e = any_error(&ctx, "SELECT engagement_agg(1, 2, true)").await;
-    assert!(e.contains("engagement_agg: argument occurred_at must be a timestamp"), "{e}");
+    assert!(
+        e.contains("engagement_agg: argument occurred_at must be a timestamp"),
+        "{e}"
+    );
     let e = any_error(&ctx, "SELECT engagement_agg('2024-01-01', 2)").await;
-    assert!(e.contains("engagement_agg expects 3 arguments, got 2"), "{e}");
+    assert!(
+        e.contains("engagement_agg expects 3 arguments, got 2"),
+        "{e}"
+    );
     let e = any_error(&ctx, "SELECT engagement_agg('2024-01-01', 'x', true)").await;
-    assert!(e.contains("engagement_agg: argument duration_seconds must be a number"), "{e}");
+    assert!(
+        e.contains("engagement_agg: argument duration_seconds must be a number"),
+        "{e}"
+    );
     let e = any_error(&ctx, "SELECT engagement_agg('2024-01-01', 1, 1)").await;
-    assert!(e.contains("engagement_agg: argument is_key_action must be a boolean"), "{e}");
+    assert!(
+        e.contains("engagement_agg: argument is_key_action must be a boolean"),
+        "{e}"
+    );
     let e = any_error(&ctx, "SELECT active_days('abc')").await;
-    assert!(e.contains("active_days: argument summary must be a churnkit summary (Binary), got Utf8"), "{e}");
+    assert!(
+        e.contains("active_days: argument summary must be a churnkit summary (Binary), got Utf8"),
+        "{e}"
+    );
     let e = any_error(&ctx, "SELECT engagement_score(1, 30)").await;
-    assert!(e.contains("engagement_score: argument summary must be a churnkit summary (Binary), got Int64"), "{e}");
-    let e = any_error(&ctx, "SELECT engagement_agg(DISTINCT '2024-01-01', 1, true)").await;
-    assert!(e.contains("engagement_agg(DISTINCT ...) is not supported"), "{e}");
+    assert!(
+        e.contains(
+            "engagement_score: argument summary must be a churnkit summary (Binary), got Int64"
+        ),
+        "{e}"
+    );
+    let e = any_error(
+        &ctx,
+        "SELECT engagement_agg(DISTINCT '2024-01-01', 1, true)",
+    )
+    .await;
+    assert!(
+        e.contains("engagement_agg(DISTINCT ...) is not supported"),
+        "{e}"
+    );
 }
 
 #[tokio::test]

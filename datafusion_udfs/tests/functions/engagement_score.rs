@@ -11,7 +11,11 @@ async fn reference_value_is_exactly_90() {
     let batches = query(&ctx, "SELECT engagement_score(600, 15, 30, 30)").await;
     let shown = pretty_format_batches(&batches).unwrap().to_string();
     println!("{shown}");
-    let col = batches[0].column(0).as_any().downcast_ref::<Float64Array>().unwrap();
+    let col = batches[0]
+        .column(0)
+        .as_any()
+        .downcast_ref::<Float64Array>()
+        .unwrap();
     assert_eq!(col.len(), 1);
     assert_eq!(col.value(0), 90.0); // exactly, not 89.99999999999999
     println!("engagement_score(600, 15, 30, 30) = {:?}", col.value(0));
@@ -72,10 +76,16 @@ async fn wrong_arity_is_a_planning_error() {
         "SELECT engagement_score(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)",
     ] {
         let e = any_error(&ctx, sql).await;
-        assert!(e.contains("engagement_score expects 2, 4, 7 or 10 arguments"), "{e}");
+        assert!(
+            e.contains("engagement_score expects 2, 4, 7 or 10 arguments"),
+            "{e}"
+        );
     }
     let e = any_error(&ctx, "SELECT engagement_score('a', 2, 3, 4)").await;
-    assert!(e.contains("engagement_score: argument active_minutes must be a number, got Utf8"), "{e}");
+    assert!(
+        e.contains("engagement_score: argument active_minutes must be a number, got Utf8"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -132,12 +142,23 @@ async fn columns_with_nulls_and_scalars_mixed() {
 async fn error_in_one_row_of_a_column() {
     let ctx = ctx();
     query(&ctx, "CREATE TABLE u AS SELECT * FROM (VALUES (1, 10, 5), (2, 10, 40), (3, NULL, 50)) AS v(id, m, d)").await;
-    check_err!(&ctx, "SELECT engagement_score(m, d, 0, 30) FROM u", "engagement_score: invalid active_days: 40 is greater than period_days 30");
+    check_err!(
+        &ctx,
+        "SELECT engagement_score(m, d, 0, 30) FROM u",
+        "engagement_score: invalid active_days: 40 is greater than period_days 30"
+    );
     // the NULL row of an otherwise invalid value is NULL (STRICT), not an error
     check!(
         &ctx,
         "SELECT id, engagement_score(m, d, 0, 30) AS s FROM u WHERE id <> 2 ORDER BY id",
-        ["+----+--------------+", "| id | s            |", "+----+--------------+", "| 1  | 13.666666667 |", "| 3  |              |", "+----+--------------+"]
+        [
+            "+----+--------------+",
+            "| id | s            |",
+            "+----+--------------+",
+            "| 1  | 13.666666667 |",
+            "| 3  |              |",
+            "+----+--------------+"
+        ]
     );
 }
 
@@ -146,7 +167,8 @@ async fn every_error_case() {
     // the expected text is whatever the core says for the same inputs: the
     // adapter must pass it through unchanged
     let d = EngagementParams::default();
-    let score = |m: f64, a: f64, k: f64, p: f64| core_score(m, a, k, p, &d).unwrap_err().to_string();
+    let score =
+        |m: f64, a: f64, k: f64, p: f64| core_score(m, a, k, p, &d).unwrap_err().to_string();
     let params = |w: [f64; 3], t: [f64; 3]| EngagementParams::new(w, t).unwrap_err().to_string();
     let max = f64::MAX;
     let cases = [
@@ -171,17 +193,26 @@ async fn every_error_case() {
     ];
     let ctx = ctx();
     for (sql, expected) in cases {
-        assert!(expected.starts_with("engagement_score: invalid "), "{expected}");
+        assert!(
+            expected.starts_with("engagement_score: invalid "),
+            "{expected}"
+        );
         check_err!(&ctx, sql, expected);
     }
     // the reference message of the spec, verbatim
-    check_err!(&ctx, "SELECT engagement_score(10, 40, 0, 30)", "engagement_score: invalid active_days: 40 is greater than period_days 30");
+    check_err!(
+        &ctx,
+        "SELECT engagement_score(10, 40, 0, 30)",
+        "engagement_score: invalid active_days: 40 is greater than period_days 30"
+    );
 }
 
 #[tokio::test]
 async fn the_error_is_an_execution_error_with_the_core_text() {
     let ctx = ctx();
-    let e = crate::run(&ctx, "SELECT engagement_score(10, 40, 0, 30)").await.unwrap_err();
+    let e = crate::run(&ctx, "SELECT engagement_score(10, 40, 0, 30)")
+        .await
+        .unwrap_err();
     assert!(
         e.to_string().contains("Execution error: engagement_score: invalid active_days: 40 is greater than period_days 30"),
         "{e}"

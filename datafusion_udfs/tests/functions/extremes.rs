@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, Float64Array, Int32Array, StringArray, TimestampMicrosecondArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, Float64Array, Int32Array, StringArray, TimestampMicrosecondArray,
+};
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::{DataFusionError, ScalarValue};
@@ -12,16 +14,41 @@ use datafusion_churnkit::all_scalar_udfs;
 
 use crate::{check, check_err, ctx, exec_error};
 
-const TIMESTAMPS: [i64; 8] = [i64::MIN, i64::MIN + 1, -62_135_596_800_000_000, -1, 0, 1_717_200_000_000_000, i64::MAX - 1, i64::MAX];
-const FLOATS: [f64; 9] = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, f64::MAX, f64::MIN, f64::MIN_POSITIVE, -0.0, 0.0, 50.0];
+const TIMESTAMPS: [i64; 8] = [
+    i64::MIN,
+    i64::MIN + 1,
+    -62_135_596_800_000_000,
+    -1,
+    0,
+    1_717_200_000_000_000,
+    i64::MAX - 1,
+    i64::MAX,
+];
+const FLOATS: [f64; 9] = [
+    f64::NAN,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    f64::MAX,
+    f64::MIN,
+    f64::MIN_POSITIVE,
+    -0.0,
+    0.0,
+    50.0,
+];
 const DAYS: [i32; 4] = [i32::MIN, -1, 0, i32::MAX];
 
 fn udf(name: &str) -> ScalarUDF {
-    all_scalar_udfs().into_iter().find(|u| u.name() == name).expect("registered")
+    all_scalar_udfs()
+        .into_iter()
+        .find(|u| u.name() == name)
+        .expect("registered")
 }
 
 fn ts(v: i64) -> ColumnarValue {
-    ColumnarValue::Scalar(ScalarValue::TimestampMicrosecond(Some(v), Some(Arc::from("UTC"))))
+    ColumnarValue::Scalar(ScalarValue::TimestampMicrosecond(
+        Some(v),
+        Some(Arc::from("UTC")),
+    ))
 }
 fn f(v: f64) -> ColumnarValue {
     ColumnarValue::Scalar(ScalarValue::Float64(Some(v)))
@@ -33,19 +60,38 @@ fn i(v: i32) -> ColumnarValue {
     ColumnarValue::Scalar(ScalarValue::Int32(Some(v)))
 }
 fn list(v: &[Option<f64>]) -> ColumnarValue {
-    ColumnarValue::Scalar(ScalarValue::List(Arc::new(datafusion::arrow::array::ListArray::from_iter_primitive::<
-        datafusion::arrow::datatypes::Float64Type,
-        _,
-        _,
-    >([Some(v.to_vec())]))))
+    ColumnarValue::Scalar(ScalarValue::List(Arc::new(
+        datafusion::arrow::array::ListArray::from_iter_primitive::<
+            datafusion::arrow::datatypes::Float64Type,
+            _,
+            _,
+        >([Some(v.to_vec())]),
+    )))
 }
 
 /// Invoke a UDF directly (already-coerced argument types), as DataFusion's executor does.
-fn invoke(u: &ScalarUDF, args: Vec<ColumnarValue>, rows: usize) -> datafusion::common::Result<ColumnarValue> {
-    let arg_fields: Vec<_> = args.iter().enumerate().map(|(n, a)| Arc::new(Field::new(format!("a{n}"), a.data_type(), true))).collect();
+fn invoke(
+    u: &ScalarUDF,
+    args: Vec<ColumnarValue>,
+    rows: usize,
+) -> datafusion::common::Result<ColumnarValue> {
+    let arg_fields: Vec<_> = args
+        .iter()
+        .enumerate()
+        .map(|(n, a)| Arc::new(Field::new(format!("a{n}"), a.data_type(), true)))
+        .collect();
     let scalars: Vec<Option<&ScalarValue>> = vec![None; args.len()];
-    let return_field = u.return_field_from_args(ReturnFieldArgs { arg_fields: &arg_fields, scalar_arguments: &scalars })?;
-    u.invoke_with_args(ScalarFunctionArgs { args, arg_fields, number_rows: rows, return_field, config_options: Arc::new(ConfigOptions::default()) })
+    let return_field = u.return_field_from_args(ReturnFieldArgs {
+        arg_fields: &arg_fields,
+        scalar_arguments: &scalars,
+    })?;
+    u.invoke_with_args(ScalarFunctionArgs {
+        args,
+        arg_fields,
+        number_rows: rows,
+        return_field,
+        config_options: Arc::new(ConfigOptions::default()),
+    })
 }
 
 /// A value, or an execution error whose text names the function.
@@ -55,7 +101,10 @@ fn value_or_named_error(u: &ScalarUDF, args: Vec<ColumnarValue>, rows: usize) {
         Ok(ColumnarValue::Scalar(_)) => assert_eq!(rows, 1),
         Ok(ColumnarValue::Array(a)) => assert_eq!(a.len(), rows),
         Err(DataFusionError::Execution(msg)) => {
-            assert!(msg.starts_with(&format!("{}: invalid ", u.name())), "{msg} for {shown}")
+            assert!(
+                msg.starts_with(&format!("{}: invalid ", u.name())),
+                "{msg} for {shown}"
+            )
         }
         Err(e) => panic!("unexpected error {e} for {}({shown})", u.name()),
     }
@@ -80,7 +129,11 @@ fn scalar_extremes_never_panic() {
             }
             for &d in &DAYS {
                 for &t in &FLOATS {
-                    value_or_named_error(&risk, vec![ts(a), ts(b), ts(a), ts(b), ts(b), f(t), i(d), i(d), i(d)], 1);
+                    value_or_named_error(
+                        &risk,
+                        vec![ts(a), ts(b), ts(a), ts(b), ts(b), f(t), i(d), i(d), i(d)],
+                        1,
+                    );
                 }
             }
         }
@@ -92,11 +145,38 @@ fn scalar_extremes_never_panic() {
     for &x in &FLOATS {
         for &y in &FLOATS {
             value_or_named_error(&engagement, vec![f(x), f(y), f(x), f(y)], 1);
-            value_or_named_error(&engagement, vec![f(1.0), f(1.0), f(1.0), f(30.0), f(x), f(y), f(1.0), f(y), f(0.5), f(x)], 1);
+            value_or_named_error(
+                &engagement,
+                vec![
+                    f(1.0),
+                    f(1.0),
+                    f(1.0),
+                    f(30.0),
+                    f(x),
+                    f(y),
+                    f(1.0),
+                    f(y),
+                    f(0.5),
+                    f(x),
+                ],
+                1,
+            );
             value_or_named_error(&tier, vec![f(x), f(y), f(x)], 1);
             value_or_named_error(&tier, vec![f(x)], 1);
-            value_or_named_error(&mrr, vec![f(x), f(y), ColumnarValue::Scalar(ScalarValue::Boolean(Some(true)))], 1);
-            value_or_named_error(&health, vec![list(&[Some(x), None]), list(&[Some(y), Some(1.0)])], 1);
+            value_or_named_error(
+                &mrr,
+                vec![
+                    f(x),
+                    f(y),
+                    ColumnarValue::Scalar(ScalarValue::Boolean(Some(true))),
+                ],
+                1,
+            );
+            value_or_named_error(
+                &health,
+                vec![list(&[Some(x), None]), list(&[Some(y), Some(1.0)])],
+                1,
+            );
         }
     }
 }
@@ -104,26 +184,94 @@ fn scalar_extremes_never_panic() {
 #[test]
 fn column_extremes_never_panic() {
     let n = TIMESTAMPS.len();
-    let a: ArrayRef = Arc::new(TimestampMicrosecondArray::from(TIMESTAMPS.to_vec()).with_timezone("UTC"));
+    let a: ArrayRef =
+        Arc::new(TimestampMicrosecondArray::from(TIMESTAMPS.to_vec()).with_timezone("UTC"));
     let mut rev = TIMESTAMPS.to_vec();
     rev.reverse();
     let b: ArrayRef = Arc::new(TimestampMicrosecondArray::from(rev).with_timezone("UTC"));
-    let sorted_end: ArrayRef = Arc::new(TimestampMicrosecondArray::from(vec![i64::MAX; n]).with_timezone("UTC"));
-    let zones: ArrayRef = Arc::new(StringArray::from(vec![Some("UTC"), None, Some("Europe/Berlin"), Some("Asia/Tokyo"), Some("UTC"), Some("UTC"), Some("Europe/Berlin"), Some("UTC")]));
+    let sorted_end: ArrayRef =
+        Arc::new(TimestampMicrosecondArray::from(vec![i64::MAX; n]).with_timezone("UTC"));
+    let zones: ArrayRef = Arc::new(StringArray::from(vec![
+        Some("UTC"),
+        None,
+        Some("Europe/Berlin"),
+        Some("Asia/Tokyo"),
+        Some("UTC"),
+        Some("UTC"),
+        Some("Europe/Berlin"),
+        Some("UTC"),
+    ]));
     let floats: ArrayRef = Arc::new(Float64Array::from(FLOATS[..n].to_vec()));
-    let days: ArrayRef = Arc::new(Int32Array::from(vec![Some(i32::MAX), None, Some(0), Some(1), Some(i32::MAX), Some(30), Some(60), Some(14)]));
+    let days: ArrayRef = Arc::new(Int32Array::from(vec![
+        Some(i32::MAX),
+        None,
+        Some(0),
+        Some(1),
+        Some(i32::MAX),
+        Some(30),
+        Some(60),
+        Some(14),
+    ]));
     let col = |a: &ArrayRef| ColumnarValue::Array(Arc::clone(a));
     value_or_named_error(&udf("cohort_period"), vec![col(&a), col(&b), s("day")], n);
-    value_or_named_error(&udf("cohort_period"), vec![col(&a), col(&b), s("month"), col(&zones)], n);
-    value_or_named_error(&udf("business_hours_between"), vec![col(&a), col(&sorted_end)], n);
-    value_or_named_error(&udf("business_hours_between"), vec![col(&a), col(&sorted_end), col(&zones)], n);
-    value_or_named_error(&udf("churn_risk_stage"), vec![col(&a), col(&b), col(&b), col(&a), col(&b), col(&floats), col(&days), col(&days), col(&days)], n);
-    value_or_named_error(&udf("engagement_score"), vec![col(&floats), col(&floats), col(&floats), col(&floats)], n);
-    value_or_named_error(&udf("health_tier"), vec![col(&floats), f(70.0), col(&floats)], n);
-    value_or_named_error(&udf("mrr_movement"), vec![col(&floats), col(&floats), ColumnarValue::Scalar(ScalarValue::Boolean(None))], n);
+    value_or_named_error(
+        &udf("cohort_period"),
+        vec![col(&a), col(&b), s("month"), col(&zones)],
+        n,
+    );
+    value_or_named_error(
+        &udf("business_hours_between"),
+        vec![col(&a), col(&sorted_end)],
+        n,
+    );
+    value_or_named_error(
+        &udf("business_hours_between"),
+        vec![col(&a), col(&sorted_end), col(&zones)],
+        n,
+    );
+    value_or_named_error(
+        &udf("churn_risk_stage"),
+        vec![
+            col(&a),
+            col(&b),
+            col(&b),
+            col(&a),
+            col(&b),
+            col(&floats),
+            col(&days),
+            col(&days),
+            col(&days),
+        ],
+        n,
+    );
+    value_or_named_error(
+        &udf("engagement_score"),
+        vec![col(&floats), col(&floats), col(&floats), col(&floats)],
+        n,
+    );
+    value_or_named_error(
+        &udf("health_tier"),
+        vec![col(&floats), f(70.0), col(&floats)],
+        n,
+    );
+    value_or_named_error(
+        &udf("mrr_movement"),
+        vec![
+            col(&floats),
+            col(&floats),
+            ColumnarValue::Scalar(ScalarValue::Boolean(None)),
+        ],
+        n,
+    );
     // types DataFusion would have coerced away are reported, not panicked on
-    match invoke(&udf("engagement_score"), vec![s("x"), f(1.0), f(1.0), f(1.0)], 1) {
-        Err(DataFusionError::Internal(msg)) => assert!(msg.contains("unexpected type Utf8"), "{msg}"),
+    match invoke(
+        &udf("engagement_score"),
+        vec![s("x"), f(1.0), f(1.0), f(1.0)],
+        1,
+    ) {
+        Err(DataFusionError::Internal(msg)) => {
+            assert!(msg.contains("unexpected type Utf8"), "{msg}")
+        }
         other => panic!("{other:?}"),
     }
     let short: ArrayRef = Arc::new(Float64Array::from(vec![1.0]));
@@ -152,13 +300,29 @@ async fn extreme_timestamps_through_sql() {
             "+-----------+----------------+----------------+--------+------------+",
         ]
     );
-    let e = exec_error(&ctx, &format!("SELECT business_hours_between({min}, {max}, 'Europe/Berlin')")).await;
-    let berlin = churnkit_core::scalar::WorkingHours::parse("Europe/Berlin", "09:00", "17:00").unwrap();
-    let expected = churnkit_core::scalar::business_hours_between(i64::MIN, i64::MAX, &berlin).unwrap_err();
+    let e = exec_error(
+        &ctx,
+        &format!("SELECT business_hours_between({min}, {max}, 'Europe/Berlin')"),
+    )
+    .await;
+    let berlin =
+        churnkit_core::scalar::WorkingHours::parse("Europe/Berlin", "09:00", "17:00").unwrap();
+    let expected =
+        churnkit_core::scalar::business_hours_between(i64::MIN, i64::MAX, &berlin).unwrap_err();
     assert_eq!(e, expected.to_string());
-    assert!(e.starts_with("business_hours_between: invalid start: "), "{e}");
-    let e = exec_error(&ctx, &format!("SELECT cohort_period({min}, {max}, 'day', 'Europe/Berlin')")).await;
-    assert!(e.starts_with("cohort_period: invalid cohort_start: "), "{e}");
+    assert!(
+        e.starts_with("business_hours_between: invalid start: "),
+        "{e}"
+    );
+    let e = exec_error(
+        &ctx,
+        &format!("SELECT cohort_period({min}, {max}, 'day', 'Europe/Berlin')"),
+    )
+    .await;
+    assert!(
+        e.starts_with("cohort_period: invalid cohort_start: "),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -178,10 +342,20 @@ async fn nan_and_infinity_through_sql() {
             "+----------+--------------+-------+-------------+------------+",
         ]
     );
-    let nan_score = churnkit_core::scalar::engagement_score(f64::NAN, 0.0, 0.0, 1.0, &Default::default()).unwrap_err();
-    check_err!(&ctx, "SELECT engagement_score(CAST('NaN' AS DOUBLE), 0, 0, 1)", nan_score.to_string());
+    let nan_score =
+        churnkit_core::scalar::engagement_score(f64::NAN, 0.0, 0.0, 1.0, &Default::default())
+            .unwrap_err();
+    check_err!(
+        &ctx,
+        "SELECT engagement_score(CAST('NaN' AS DOUBLE), 0, 0, 1)",
+        nan_score.to_string()
+    );
     let nan_tier = churnkit_core::scalar::health_tier(f64::NAN, &Default::default()).unwrap_err();
-    check_err!(&ctx, "SELECT health_tier(CAST('NaN' AS DOUBLE))", nan_tier.to_string());
+    check_err!(
+        &ctx,
+        "SELECT health_tier(CAST('NaN' AS DOUBLE))",
+        nan_tier.to_string()
+    );
 }
 
 #[tokio::test]
@@ -190,12 +364,23 @@ async fn extreme_timestamps_from_a_mem_table() {
     use datafusion::arrow::datatypes::{Schema, TimeUnit};
     let ctx = ctx();
     let ts_type = DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()));
-    let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Int32, false), Field::new("ts", ts_type, true)]));
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int32, false),
+        Field::new("ts", ts_type, true),
+    ]));
     let batch = RecordBatch::try_new(
         schema,
         vec![
             Arc::new(Int32Array::from(vec![1, 2, 3, 4])),
-            Arc::new(TimestampMicrosecondArray::from(vec![Some(i64::MIN), None, Some(0), Some(i64::MAX)]).with_timezone("UTC")),
+            Arc::new(
+                TimestampMicrosecondArray::from(vec![
+                    Some(i64::MIN),
+                    None,
+                    Some(0),
+                    Some(i64::MAX),
+                ])
+                .with_timezone("UTC"),
+            ),
         ],
     )
     .unwrap();

@@ -1,5 +1,5 @@
-use churnkit_core::scalar::health_score as core_health_score;
 use crate::{any_error, check, check_err, ctx, query};
+use churnkit_core::scalar::health_score as core_health_score;
 
 #[tokio::test]
 async fn weighted_mean_renormalises_missing_measures() {
@@ -38,9 +38,15 @@ async fn arity_and_types() {
     let e = any_error(&ctx, "SELECT health_score([1, 2])").await;
     assert!(e.contains("health_score expects 2 arguments, got 1"), "{e}");
     let e = any_error(&ctx, "SELECT health_score(80, 1)").await;
-    assert!(e.contains("health_score: argument scores must be an array of numbers, got Int64"), "{e}");
+    assert!(
+        e.contains("health_score: argument scores must be an array of numbers, got Int64"),
+        "{e}"
+    );
     let e = any_error(&ctx, "SELECT health_score(['a'], [1])").await;
-    assert!(e.contains("health_score: argument scores must be an array of numbers"), "{e}");
+    assert!(
+        e.contains("health_score: argument scores must be an array of numbers"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -93,22 +99,55 @@ async fn scorecard_from_columns_with_nulls() {
 #[tokio::test]
 async fn every_error_case() {
     let ctx = ctx();
-    let core = |s: &[Option<f64>], w: &[Option<f64>]| core_health_score(s, w).unwrap_err().to_string();
+    let core =
+        |s: &[Option<f64>], w: &[Option<f64>]| core_health_score(s, w).unwrap_err().to_string();
     let cases = [
-        ("SELECT health_score([1], [1, 2])", core(&[Some(1.0)], &[Some(1.0), Some(2.0)])),
-        ("SELECT health_score([1], [-1])", core(&[Some(1.0)], &[Some(-1.0)])),
-        ("SELECT health_score([1, 2], [1, CAST('Infinity' AS DOUBLE)])", core(&[Some(1.0), Some(2.0)], &[Some(1.0), Some(f64::INFINITY)])),
-        ("SELECT health_score([1], [NULL])", core(&[Some(1.0)], &[None])),
-        ("SELECT health_score([1, NULL], [0, 0])", core(&[Some(1.0), None], &[Some(0.0), Some(0.0)])),
-        ("SELECT health_score([101], [1])", core(&[Some(101.0)], &[Some(1.0)])),
-        ("SELECT health_score([50, -1], [1, 1])", core(&[Some(50.0), Some(-1.0)], &[Some(1.0), Some(1.0)])),
-        ("SELECT health_score([CAST('NaN' AS DOUBLE)], [1])", core(&[Some(f64::NAN)], &[Some(1.0)])),
+        (
+            "SELECT health_score([1], [1, 2])",
+            core(&[Some(1.0)], &[Some(1.0), Some(2.0)]),
+        ),
+        (
+            "SELECT health_score([1], [-1])",
+            core(&[Some(1.0)], &[Some(-1.0)]),
+        ),
+        (
+            "SELECT health_score([1, 2], [1, CAST('Infinity' AS DOUBLE)])",
+            core(&[Some(1.0), Some(2.0)], &[Some(1.0), Some(f64::INFINITY)]),
+        ),
+        (
+            "SELECT health_score([1], [NULL])",
+            core(&[Some(1.0)], &[None]),
+        ),
+        (
+            "SELECT health_score([1, NULL], [0, 0])",
+            core(&[Some(1.0), None], &[Some(0.0), Some(0.0)]),
+        ),
+        (
+            "SELECT health_score([101], [1])",
+            core(&[Some(101.0)], &[Some(1.0)]),
+        ),
+        (
+            "SELECT health_score([50, -1], [1, 1])",
+            core(&[Some(50.0), Some(-1.0)], &[Some(1.0), Some(1.0)]),
+        ),
+        (
+            "SELECT health_score([CAST('NaN' AS DOUBLE)], [1])",
+            core(&[Some(f64::NAN)], &[Some(1.0)]),
+        ),
     ];
     for (sql, expected) in cases {
         assert!(expected.starts_with("health_score: invalid "), "{expected}");
         check_err!(&ctx, sql, expected);
     }
     // an error in one row of a column
-    query(&ctx, "CREATE TABLE s AS SELECT * FROM (VALUES (1, 50.0), (2, 150.0)) AS v(id, x)").await;
-    check_err!(&ctx, "SELECT health_score(make_array(x), [1]) FROM s", core(&[Some(150.0)], &[Some(1.0)]));
+    query(
+        &ctx,
+        "CREATE TABLE s AS SELECT * FROM (VALUES (1, 50.0), (2, 150.0)) AS v(id, x)",
+    )
+    .await;
+    check_err!(
+        &ctx,
+        "SELECT health_score(make_array(x), [1]) FROM s",
+        core(&[Some(150.0)], &[Some(1.0)])
+    );
 }

@@ -1,6 +1,6 @@
+use crate::{any_error, check, check_err, ctx, query};
 use churnkit_core::scalar::health::DEFAULT_POOR_BELOW;
 use churnkit_core::scalar::{health_tier as core_tier, TierThresholds};
-use crate::{any_error, check, check_err, ctx, query};
 
 #[tokio::test]
 async fn tiers_and_boundaries_with_defaults() {
@@ -32,9 +32,15 @@ async fn two_and_three_argument_forms() {
     );
     let ctx = ctx();
     let e = any_error(&ctx, "SELECT health_tier()").await;
-    assert!(e.contains("health_tier expects 1 to 3 arguments, got 0"), "{e}");
+    assert!(
+        e.contains("health_tier expects 1 to 3 arguments, got 0"),
+        "{e}"
+    );
     let e = any_error(&ctx, "SELECT health_tier(1, 2, 3, 4)").await;
-    assert!(e.contains("health_tier expects 1 to 3 arguments, got 4"), "{e}");
+    assert!(
+        e.contains("health_tier expects 1 to 3 arguments, got 4"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -69,15 +75,37 @@ async fn every_error_case() {
     let thresholds = |g: f64, p: f64| TierThresholds::new(g, p).unwrap_err().to_string();
     let cases = [
         ("SELECT health_tier(50, 40, 70)", thresholds(40.0, 70.0)),
-        ("SELECT health_tier(50, 30)", thresholds(30.0, DEFAULT_POOR_BELOW)),
-        ("SELECT health_tier(50, CAST('NaN' AS DOUBLE))", thresholds(f64::NAN, DEFAULT_POOR_BELOW)),
-        ("SELECT health_tier(50, 70, CAST('-Infinity' AS DOUBLE))", thresholds(70.0, f64::NEG_INFINITY)),
-        ("SELECT health_tier(CAST('NaN' AS DOUBLE))", core_tier(f64::NAN, &TierThresholds::default()).unwrap_err().to_string()),
+        (
+            "SELECT health_tier(50, 30)",
+            thresholds(30.0, DEFAULT_POOR_BELOW),
+        ),
+        (
+            "SELECT health_tier(50, CAST('NaN' AS DOUBLE))",
+            thresholds(f64::NAN, DEFAULT_POOR_BELOW),
+        ),
+        (
+            "SELECT health_tier(50, 70, CAST('-Infinity' AS DOUBLE))",
+            thresholds(70.0, f64::NEG_INFINITY),
+        ),
+        (
+            "SELECT health_tier(CAST('NaN' AS DOUBLE))",
+            core_tier(f64::NAN, &TierThresholds::default())
+                .unwrap_err()
+                .to_string(),
+        ),
     ];
     for (sql, expected) in cases {
         assert!(expected.starts_with("health_tier: invalid "), "{expected}");
         check_err!(&ctx, sql, expected);
     }
-    query(&ctx, "CREATE TABLE g AS SELECT * FROM (VALUES (1, 80.0), (2, 30.0)) AS v(id, good_at)").await;
-    check_err!(&ctx, "SELECT health_tier(50, good_at) FROM g", thresholds(30.0, DEFAULT_POOR_BELOW));
+    query(
+        &ctx,
+        "CREATE TABLE g AS SELECT * FROM (VALUES (1, 80.0), (2, 30.0)) AS v(id, good_at)",
+    )
+    .await;
+    check_err!(
+        &ctx,
+        "SELECT health_tier(50, good_at) FROM g",
+        thresholds(30.0, DEFAULT_POOR_BELOW)
+    );
 }

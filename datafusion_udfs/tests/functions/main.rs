@@ -65,7 +65,10 @@ pub async fn query(ctx: &SessionContext, sql: &str) -> Vec<RecordBatch> {
 /// (the message of the innermost `DataFusionError::Execution`).
 pub async fn exec_error(ctx: &SessionContext, sql: &str) -> String {
     match run(ctx, sql).await {
-        Ok(b) => panic!("expected an error from {sql}, got\n{}", datafusion::arrow::util::pretty::pretty_format_batches(&b).unwrap()),
+        Ok(b) => panic!(
+            "expected an error from {sql}, got\n{}",
+            datafusion::arrow::util::pretty::pretty_format_batches(&b).unwrap()
+        ),
         Err(e) => match e.find_root() {
             DataFusionError::Execution(msg) => msg.clone(),
             other => panic!("expected an execution error from {sql}, got {other:?}"),
@@ -84,12 +87,19 @@ pub async fn any_error(ctx: &SessionContext, sql: &str) -> String {
 /// Register an in-memory table.
 pub fn register(ctx: &SessionContext, name: &str, batch: RecordBatch) {
     let table = MemTable::try_new(batch.schema(), vec![vec![batch]]).expect("mem table");
-    ctx.register_table(name, Arc::new(table)).expect("register table");
+    ctx.register_table(name, Arc::new(table))
+        .expect("register table");
 }
 
 /// Register `batch` as a table of `partitions` partitions, each a few small
 /// batches, so that aggregates run partially per partition and merge.
-pub fn register_partitioned(ctx: &SessionContext, name: &str, batch: &RecordBatch, partitions: usize, batch_rows: usize) {
+pub fn register_partitioned(
+    ctx: &SessionContext,
+    name: &str,
+    batch: &RecordBatch,
+    partitions: usize,
+    batch_rows: usize,
+) {
     let per = batch.num_rows().div_ceil(partitions).max(1);
     let mut parts = Vec::new();
     for p in 0..partitions {
@@ -105,12 +115,15 @@ pub fn register_partitioned(ctx: &SessionContext, name: &str, batch: &RecordBatc
         parts.push(batches);
     }
     let table = MemTable::try_new(batch.schema(), parts).expect("mem table");
-    ctx.register_table(name, Arc::new(table)).expect("register table");
+    ctx.register_table(name, Arc::new(table))
+        .expect("register table");
 }
 
 /// The rows of `sql` as printed text (for comparing runs).
 pub async fn text(ctx: &SessionContext, sql: &str) -> String {
-    datafusion::arrow::util::pretty::pretty_format_batches(&query(ctx, sql).await).unwrap().to_string()
+    datafusion::arrow::util::pretty::pretty_format_batches(&query(ctx, sql).await)
+        .unwrap()
+        .to_string()
 }
 
 /// `assert_batches_eq!` on the result of `sql` in a fresh session.

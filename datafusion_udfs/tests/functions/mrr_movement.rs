@@ -1,5 +1,5 @@
-use churnkit_core::scalar::mrr_movement as core_movement;
 use crate::{any_error, check, check_err, ctx, query};
+use churnkit_core::scalar::mrr_movement as core_movement;
 
 #[tokio::test]
 async fn every_movement() {
@@ -57,7 +57,10 @@ async fn arity_and_types() {
     let e = any_error(&ctx, "SELECT mrr_movement(1, 2)").await;
     assert!(e.contains("mrr_movement expects 3 arguments, got 2"), "{e}");
     let e = any_error(&ctx, "SELECT mrr_movement(1, 2, 1)").await;
-    assert!(e.contains("mrr_movement: argument was_customer_before must be a boolean, got Int64"), "{e}");
+    assert!(
+        e.contains("mrr_movement: argument was_customer_before must be a boolean, got Int64"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -65,11 +68,26 @@ async fn every_error_case() {
     let ctx = ctx();
     let core = |p: Option<f64>, c: Option<f64>| core_movement(p, c, None).unwrap_err().to_string();
     let cases = [
-        ("SELECT mrr_movement(-1, 1, NULL)", core(Some(-1.0), Some(1.0))),
-        ("SELECT mrr_movement(1, -0.5, NULL)", core(Some(1.0), Some(-0.5))),
-        ("SELECT mrr_movement(NULL, -0.5, true)", core(None, Some(-0.5))),
-        ("SELECT mrr_movement(1, CAST('NaN' AS DOUBLE), NULL)", core(Some(1.0), Some(f64::NAN))),
-        ("SELECT mrr_movement(CAST('Infinity' AS DOUBLE), 1, NULL)", core(Some(f64::INFINITY), Some(1.0))),
+        (
+            "SELECT mrr_movement(-1, 1, NULL)",
+            core(Some(-1.0), Some(1.0)),
+        ),
+        (
+            "SELECT mrr_movement(1, -0.5, NULL)",
+            core(Some(1.0), Some(-0.5)),
+        ),
+        (
+            "SELECT mrr_movement(NULL, -0.5, true)",
+            core(None, Some(-0.5)),
+        ),
+        (
+            "SELECT mrr_movement(1, CAST('NaN' AS DOUBLE), NULL)",
+            core(Some(1.0), Some(f64::NAN)),
+        ),
+        (
+            "SELECT mrr_movement(CAST('Infinity' AS DOUBLE), 1, NULL)",
+            core(Some(f64::INFINITY), Some(1.0)),
+        ),
     ];
     for (sql, expected) in cases {
         assert!(expected.starts_with("mrr_movement: invalid "), "{expected}");

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use churnkit_core::agg::{EngagementSummary, SurvivalSummary};
 use datafusion::arrow::array::{
-    Array, BinaryArray, BooleanBuilder, Float64Builder, Int64Builder, RecordBatch, StringBuilder, TimestampMicrosecondBuilder,
+    Array, BinaryArray, BooleanBuilder, Float64Builder, Int64Builder, RecordBatch, StringBuilder,
+    TimestampMicrosecondBuilder,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::prelude::SessionConfig;
@@ -95,13 +96,20 @@ fn events(rows: usize) -> RecordBatch {
 /// One row per account: plan, tenure (days, some NULL) and churned (some NULL).
 fn accounts() -> RecordBatch {
     let mut rng = Rng(0x1234_5678_9abc_def1);
-    let (mut id, mut plan, mut tenure, mut churned) = (Int64Builder::new(), StringBuilder::new(), Float64Builder::new(), BooleanBuilder::new());
+    let (mut id, mut plan, mut tenure, mut churned) = (
+        Int64Builder::new(),
+        StringBuilder::new(),
+        Float64Builder::new(),
+        BooleanBuilder::new(),
+    );
     for a in 0..600i64 {
         id.append_value(a);
         plan.append_value(["free", "pro", "team"][(a % 3) as usize]);
         match rng.below(20) {
             0 => tenure.append_null(),
-            _ => tenure.append_value(rng.below(400) as f64 + [0.0, 0.5, 0.25][rng.below(3) as usize]),
+            _ => {
+                tenure.append_value(rng.below(400) as f64 + [0.0, 0.5, 0.25][rng.below(3) as usize])
+            }
         }
         match rng.below(10) {
             0 => churned.append_null(),
@@ -116,7 +124,12 @@ fn accounts() -> RecordBatch {
     ]);
     RecordBatch::try_new(
         Arc::new(schema),
-        vec![Arc::new(id.finish()), Arc::new(plan.finish()), Arc::new(tenure.finish()), Arc::new(churned.finish())],
+        vec![
+            Arc::new(id.finish()),
+            Arc::new(plan.finish()),
+            Arc::new(tenure.finish()),
+            Arc::new(churned.finish()),
+        ],
     )
     .unwrap()
 }
@@ -187,16 +200,27 @@ async fn one_partition_and_many_give_identical_results() {
     let baseline = run_all(SessionConfig::new().with_target_partitions(1), 1, 8192).await;
     // sanity: the data exercises every aggregate
     assert!(baseline[1].lines().count() > 8, "{}", baseline[1]);
-    assert!(baseline[3].contains("| 3 "), "some user completes the funnel:\n{}", baseline[3]);
+    assert!(
+        baseline[3].contains("| 3 "),
+        "some user completes the funnel:\n{}",
+        baseline[3]
+    );
     assert!(baseline[6].lines().count() == 7, "{}", baseline[6]);
     let many = run_all(SessionConfig::new().with_target_partitions(8), 5, 300).await;
     let mut skip = SessionConfig::new().with_target_partitions(8);
-    skip.options_mut().execution.skip_partial_aggregation_probe_rows_threshold = 0;
-    skip.options_mut().execution.skip_partial_aggregation_probe_ratio_threshold = 0.0;
+    skip.options_mut()
+        .execution
+        .skip_partial_aggregation_probe_rows_threshold = 0;
+    skip.options_mut()
+        .execution
+        .skip_partial_aggregation_probe_ratio_threshold = 0.0;
     let skipping = run_all(skip, 7, 250).await;
     for (i, q) in queries().iter().enumerate() {
         assert_eq!(baseline[i], many[i], "8 partitions differ on {q}");
-        assert_eq!(baseline[i], skipping[i], "skipping partial aggregation differs on {q}");
+        assert_eq!(
+            baseline[i], skipping[i],
+            "skipping partial aggregation differs on {q}"
+        );
     }
 }
 
@@ -207,27 +231,73 @@ async fn merged_states_equal_the_core_over_all_rows() {
     let ctx = ctx_with(SessionConfig::new().with_target_partitions(8));
     register_partitioned(&ctx, "events", &batch, 6, 333);
     register_partitioned(&ctx, "accounts", &accounts, 4, 50);
-    let binary = |b: &[RecordBatch]| b[0].column(0).as_any().downcast_ref::<BinaryArray>().unwrap().value(0).to_vec();
+    let binary = |b: &[RecordBatch]| {
+        b[0].column(0)
+            .as_any()
+            .downcast_ref::<BinaryArray>()
+            .unwrap()
+            .value(0)
+            .to_vec()
+    };
 
-    let got = query(&ctx, "SELECT engagement_agg(occurred_at, duration_seconds, is_key_action) FROM events").await;
+    let got = query(
+        &ctx,
+        "SELECT engagement_agg(occurred_at, duration_seconds, is_key_action) FROM events",
+    )
+    .await;
     let mut expected = EngagementSummary::new();
-    let ts = batch.column(2).as_any().downcast_ref::<datafusion::arrow::array::TimestampMicrosecondArray>().unwrap();
-    let dur = batch.column(4).as_any().downcast_ref::<datafusion::arrow::array::Float64Array>().unwrap();
-    let key = batch.column(5).as_any().downcast_ref::<datafusion::arrow::array::BooleanArray>().unwrap();
+    let ts = batch
+        .column(2)
+        .as_any()
+        .downcast_ref::<datafusion::arrow::array::TimestampMicrosecondArray>()
+        .unwrap();
+    let dur = batch
+        .column(4)
+        .as_any()
+        .downcast_ref::<datafusion::arrow::array::Float64Array>()
+        .unwrap();
+    let key = batch
+        .column(5)
+        .as_any()
+        .downcast_ref::<datafusion::arrow::array::BooleanArray>()
+        .unwrap();
     for i in 0..batch.num_rows() {
         if ts.is_valid(i) {
-            expected.update(ts.value(i), dur.is_valid(i).then(|| dur.value(i)), key.is_valid(i).then(|| key.value(i))).unwrap();
+            expected
+                .update(
+                    ts.value(i),
+                    dur.is_valid(i).then(|| dur.value(i)),
+                    key.is_valid(i).then(|| key.value(i)),
+                )
+                .unwrap();
         }
     }
     assert_eq!(EngagementSummary::decode(&binary(&got)).unwrap(), expected);
 
-    let got = query(&ctx, "SELECT survival_agg(tenure_days, churned) FROM accounts").await;
+    let got = query(
+        &ctx,
+        "SELECT survival_agg(tenure_days, churned) FROM accounts",
+    )
+    .await;
     let mut expected = SurvivalSummary::new();
-    let tenure = accounts.column(2).as_any().downcast_ref::<datafusion::arrow::array::Float64Array>().unwrap();
-    let churned = accounts.column(3).as_any().downcast_ref::<datafusion::arrow::array::BooleanArray>().unwrap();
+    let tenure = accounts
+        .column(2)
+        .as_any()
+        .downcast_ref::<datafusion::arrow::array::Float64Array>()
+        .unwrap();
+    let churned = accounts
+        .column(3)
+        .as_any()
+        .downcast_ref::<datafusion::arrow::array::BooleanArray>()
+        .unwrap();
     for i in 0..accounts.num_rows() {
         if tenure.is_valid(i) {
-            expected.update(tenure.value(i), churned.is_valid(i).then(|| churned.value(i))).unwrap();
+            expected
+                .update(
+                    tenure.value(i),
+                    churned.is_valid(i).then(|| churned.value(i)),
+                )
+                .unwrap();
         }
     }
     assert_eq!(binary(&got), expected.encode());
@@ -237,8 +307,16 @@ async fn merged_states_equal_the_core_over_all_rows() {
 async fn mixed_granularity_across_partitions_is_an_error() {
     // each partition alone is consistent; the merge sees both granularities
     let ctx = ctx_with(SessionConfig::new().with_target_partitions(4));
-    query(&ctx, "CREATE TABLE a AS SELECT * FROM (VALUES (1, '2024-01-01', 'month')) AS v(c, ts, g)").await;
-    query(&ctx, "CREATE TABLE b AS SELECT * FROM (VALUES (1, '2024-01-01', 'week')) AS v(c, ts, g)").await;
+    query(
+        &ctx,
+        "CREATE TABLE a AS SELECT * FROM (VALUES (1, '2024-01-01', 'month')) AS v(c, ts, g)",
+    )
+    .await;
+    query(
+        &ctx,
+        "CREATE TABLE b AS SELECT * FROM (VALUES (1, '2024-01-01', 'week')) AS v(c, ts, g)",
+    )
+    .await;
     let e = crate::exec_error(&ctx, "SELECT c, activity_agg(CAST(ts AS TIMESTAMP), g) FROM (SELECT * FROM a UNION ALL SELECT * FROM b) GROUP BY c").await;
     assert!(
         e == "activity_agg: invalid granularity: must be the same for every row of a group (got 'month' and 'week')"
@@ -246,5 +324,10 @@ async fn mixed_granularity_across_partitions_is_an_error() {
         "{e}"
     );
     let e = crate::exec_error(&ctx, "SELECT activity_agg(CAST(ts AS TIMESTAMP), g) FROM (SELECT * FROM a UNION ALL SELECT * FROM b)").await;
-    assert!(e.starts_with("activity_agg: invalid granularity: must be the same for every row of a group"), "{e}");
+    assert!(
+        e.starts_with(
+            "activity_agg: invalid granularity: must be the same for every row of a group"
+        ),
+        "{e}"
+    );
 }

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    Array, BooleanBuilder, Float64Array, Float64Builder, Int32Array, Int64Array, Int64Builder, ListArray, ListBuilder, RecordBatch,
-    TimestampSecondBuilder,
+    Array, BooleanBuilder, Float64Array, Float64Builder, Int32Array, Int64Array, Int64Builder,
+    ListArray, ListBuilder, RecordBatch, TimestampSecondBuilder,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use datafusion::prelude::SessionConfig;
@@ -20,7 +20,8 @@ use crate::{ctx_with, query, register_partitioned};
 
 fn load(name: &str) -> Value {
     let path = format!("{}/../tests/reference/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).unwrap()
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+        .unwrap()
 }
 
 /// How many recorded sequences (with at least one event) to replay.
@@ -28,7 +29,11 @@ const SAMPLE: usize = 60;
 
 /// The sampled sequences as rows (id, window seconds, ts, steps).
 fn sequences(r: &Value) -> (RecordBatch, Vec<i64>) {
-    let (mut id, mut window, mut ts) = (Int64Builder::new(), Int64Builder::new(), TimestampSecondBuilder::new());
+    let (mut id, mut window, mut ts) = (
+        Int64Builder::new(),
+        Int64Builder::new(),
+        TimestampSecondBuilder::new(),
+    );
     let mut steps = ListBuilder::new(BooleanBuilder::new());
     let mut ids = Vec::new();
     for seq in r["sequences"].as_array().unwrap() {
@@ -55,11 +60,20 @@ fn sequences(r: &Value) -> (RecordBatch, Vec<i64>) {
         Field::new("id", DataType::Int64, false),
         Field::new("window", DataType::Int64, false),
         Field::new("ts", DataType::Timestamp(TimeUnit::Second, None), false),
-        Field::new("steps", DataType::List(Arc::new(Field::new_list_field(DataType::Boolean, true))), true),
+        Field::new(
+            "steps",
+            DataType::List(Arc::new(Field::new_list_field(DataType::Boolean, true))),
+            true,
+        ),
     ]);
     let batch = RecordBatch::try_new(
         Arc::new(schema),
-        vec![Arc::new(id.finish()), Arc::new(window.finish()), Arc::new(ts.finish()), Arc::new(steps.finish())],
+        vec![
+            Arc::new(id.finish()),
+            Arc::new(window.finish()),
+            Arc::new(ts.finish()),
+            Arc::new(steps.finish()),
+        ],
     )
     .unwrap();
     (batch, ids)
@@ -77,10 +91,18 @@ async fn window_funnel_and_retention_match_clickhouse() {
     for res in r["results"].as_array().unwrap() {
         let id = res["id"].as_i64().unwrap();
         if ids.contains(&id) {
-            expected.insert((id, res["mode"].as_str().unwrap().to_string()), res["expected"].as_i64().unwrap() as i32);
+            expected.insert(
+                (id, res["mode"].as_str().unwrap().to_string()),
+                res["expected"].as_i64().unwrap() as i32,
+            );
         }
     }
-    let modes: Vec<String> = expected.keys().map(|(_, m)| m.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let modes: Vec<String> = expected
+        .keys()
+        .map(|(_, m)| m.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     assert_eq!(modes.len(), 8, "every mode");
     let mut checked = 0;
     for mode in &modes {
@@ -90,7 +112,13 @@ async fn window_funnel_and_retention_match_clickhouse() {
             let level = b.column(1).as_any().downcast_ref::<Int32Array>().unwrap();
             for i in 0..b.num_rows() {
                 let want = expected[&(id.value(i), mode.clone())];
-                assert_eq!(level.value(i), want, "sequence {} mode '{mode}' vs {}", id.value(i), r["tool"]);
+                assert_eq!(
+                    level.value(i),
+                    want,
+                    "sequence {} mode '{mode}' vs {}",
+                    id.value(i),
+                    r["tool"]
+                );
                 checked += 1;
             }
         }
@@ -101,11 +129,23 @@ async fn window_funnel_and_retention_match_clickhouse() {
     for res in r["retention"].as_array().unwrap() {
         let id = res["id"].as_i64().unwrap();
         if ids.contains(&id) {
-            retention.insert(id, res["expected"].as_array().unwrap().iter().map(|x| x.as_i64().unwrap() as i32).collect());
+            retention.insert(
+                id,
+                res["expected"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_i64().unwrap() as i32)
+                    .collect(),
+            );
         }
     }
     assert!(retention.len() >= 20, "{}", retention.len());
-    let batches = query(&ctx, "SELECT id, retention(steps) AS r FROM seqs GROUP BY id ORDER BY id").await;
+    let batches = query(
+        &ctx,
+        "SELECT id, retention(steps) AS r FROM seqs GROUP BY id ORDER BY id",
+    )
+    .await;
     let mut checked = 0;
     for b in &batches {
         let id = b.column(0).as_any().downcast_ref::<Int64Array>().unwrap();
@@ -113,7 +153,12 @@ async fn window_funnel_and_retention_match_clickhouse() {
         for i in 0..b.num_rows() {
             if let Some(want) = retention.get(&id.value(i)) {
                 let got = r.value(i);
-                let got: Vec<i32> = got.as_any().downcast_ref::<Int32Array>().unwrap().values().to_vec();
+                let got: Vec<i32> = got
+                    .as_any()
+                    .downcast_ref::<Int32Array>()
+                    .unwrap()
+                    .values()
+                    .to_vec();
                 assert_eq!(&got, want, "retention of sequence {}", id.value(i));
                 checked += 1;
             }
@@ -126,8 +171,16 @@ async fn window_funnel_and_retention_match_clickhouse() {
 async fn survival_at_and_median_match_lifelines() {
     let r = load("lifelines.json");
     let sets = r["sets"].as_array().unwrap();
-    let (mut sid, mut tenure, mut churned) = (Int64Builder::new(), Float64Builder::new(), BooleanBuilder::new());
-    let (mut pid, mut days, mut want) = (Int64Builder::new(), Float64Builder::new(), Float64Builder::new());
+    let (mut sid, mut tenure, mut churned) = (
+        Int64Builder::new(),
+        Float64Builder::new(),
+        BooleanBuilder::new(),
+    );
+    let (mut pid, mut days, mut want) = (
+        Int64Builder::new(),
+        Float64Builder::new(),
+        Float64Builder::new(),
+    );
     let mut medians = BTreeMap::new();
     for res in r["results"].as_array().unwrap().iter().take(12) {
         let id = res["id"].as_i64().unwrap();
@@ -149,7 +202,11 @@ async fn survival_at_and_median_match_lifelines() {
             Field::new("tenure", DataType::Float64, false),
             Field::new("churned", DataType::Boolean, false),
         ])),
-        vec![Arc::new(sid.finish()), Arc::new(tenure.finish()), Arc::new(churned.finish())],
+        vec![
+            Arc::new(sid.finish()),
+            Arc::new(tenure.finish()),
+            Arc::new(churned.finish()),
+        ],
     )
     .unwrap();
     let probes = RecordBatch::try_new(
@@ -158,7 +215,11 @@ async fn survival_at_and_median_match_lifelines() {
             Field::new("days", DataType::Float64, false),
             Field::new("expected", DataType::Float64, false),
         ])),
-        vec![Arc::new(pid.finish()), Arc::new(days.finish()), Arc::new(want.finish())],
+        vec![
+            Arc::new(pid.finish()),
+            Arc::new(days.finish()),
+            Arc::new(want.finish()),
+        ],
     )
     .unwrap();
     let ctx = ctx_with(SessionConfig::new().with_target_partitions(4));
@@ -176,13 +237,24 @@ async fn survival_at_and_median_match_lifelines() {
         let id = b.column(0).as_any().downcast_ref::<Int64Array>().unwrap();
         let (d, expected, got, median, at_median) = (col(1), col(2), col(3), col(4), col(5));
         for i in 0..b.num_rows() {
-            assert!((got.value(i) - expected.value(i)).abs() < 1e-12, "set {} S({}) = {} vs lifelines {}", id.value(i), d.value(i), got.value(i), expected.value(i));
+            assert!(
+                (got.value(i) - expected.value(i)).abs() < 1e-12,
+                "set {} S({}) = {} vs lifelines {}",
+                id.value(i),
+                d.value(i),
+                got.value(i),
+                expected.value(i)
+            );
             // median: lifelines' log-sum can miss a tenure where S is exactly 0.5
             // (see core/tests/reference.rs); accept only that difference
             let ours = median.is_valid(i).then(|| median.value(i));
             let theirs = medians[&id.value(i)];
             if ours != theirs {
-                assert!((at_median.value(i) - 0.5).abs() < 1e-12, "set {} median {ours:?} vs lifelines {theirs:?}", id.value(i));
+                assert!(
+                    (at_median.value(i) - 0.5).abs() < 1e-12,
+                    "set {} median {ours:?} vs lifelines {theirs:?}",
+                    id.value(i)
+                );
                 assert!(theirs.is_none_or(|t| t > ours.unwrap()));
             }
             checked += 1;

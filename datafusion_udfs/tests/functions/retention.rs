@@ -63,7 +63,13 @@ async fn nulls_and_empty_groups() {
     );
     check!(
         "SELECT retention([x > 0]) IS NULL AS no_rows FROM (VALUES (1)) AS v(x) WHERE x > 5",
-        ["+---------+", "| no_rows |", "+---------+", "| true    |", "+---------+"]
+        [
+            "+---------+",
+            "| no_rows |",
+            "+---------+",
+            "| true    |",
+            "+---------+"
+        ]
     );
 }
 
@@ -74,14 +80,23 @@ async fn errors_carry_the_core_message() {
         "retention: invalid conditions: has 0 elements (expected 1 to 32)"
     );
     let many = vec!["true"; 33].join(", ");
-    check_err!(&format!("SELECT retention([{many}])"), "retention: invalid conditions: has 33 elements (expected 1 to 32)");
+    check_err!(
+        &format!("SELECT retention([{many}])"),
+        "retention: invalid conditions: has 33 elements (expected 1 to 32)"
+    );
     check_err!(
         "SELECT retention(c) FROM (VALUES ([true, false]), ([true, false, true])) AS v(c)",
         "retention: invalid conditions: must have the same length on every row of a group (got 2 and 3)"
     );
     let ctx = ctx();
     let e = any_error(&ctx, "SELECT retention([1, 2])").await;
-    assert!(e.contains("retention: argument conditions must be an array of booleans"), "{e}");
+    assert!(
+        e.contains("retention: argument conditions must be an array of booleans"),
+        "{e}"
+    );
     let e = any_error(&ctx, "SELECT retention(true)").await;
-    assert!(e.contains("retention: argument conditions must be an array of booleans, got Boolean"), "{e}");
+    assert!(
+        e.contains("retention: argument conditions must be an array of booleans, got Boolean"),
+        "{e}"
+    );
 }

@@ -58,17 +58,41 @@ async fn null_rows_are_skipped_and_empty_groups_are_null() {
 #[tokio::test]
 async fn matches_the_core_state() {
     // the same activities through core directly
-    let months = |ps: &[&str]| Activity::from_text(&format!(r#"{{"granularity":"month","periods":[{}],"version":1}}"#, ps.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(","))).unwrap();
-    let acts = [months(&["2024-01-01", "2024-02-01", "2024-04-01"]), months(&["2024-01-01"]), months(&["2024-01-01", "2024-03-01"])];
+    let months = |ps: &[&str]| {
+        Activity::from_text(&format!(
+            r#"{{"granularity":"month","periods":[{}],"version":1}}"#,
+            ps.iter()
+                .map(|p| format!("\"{p}\""))
+                .collect::<Vec<_>>()
+                .join(",")
+        ))
+        .unwrap()
+    };
+    let acts = [
+        months(&["2024-01-01", "2024-02-01", "2024-04-01"]),
+        months(&["2024-01-01"]),
+        months(&["2024-01-01", "2024-03-01"]),
+    ];
     let mut expected = RetentionCounts::new();
     for a in &acts {
         expected.update(a, RetentionMode::Unbounded).unwrap();
     }
-    let values = acts.iter().map(|a| format!("({})", hex(&a.encode()))).collect::<Vec<_>>().join(", ");
+    let values = acts
+        .iter()
+        .map(|a| format!("({})", hex(&a.encode())))
+        .collect::<Vec<_>>()
+        .join(", ");
     let ctx = ctx();
-    let shown = crate::text(&ctx, &format!("SELECT retention_counts(a, 'unbounded') AS r FROM (VALUES {values}) AS v(a)")).await;
+    let shown = crate::text(
+        &ctx,
+        &format!("SELECT retention_counts(a, 'unbounded') AS r FROM (VALUES {values}) AS v(a)"),
+    )
+    .await;
     let expected_text = format!("{:?}", expected.counts).replace(['[', ']'], "");
-    assert!(shown.contains(&format!("[{expected_text}]")), "{shown} vs {expected_text}");
+    assert!(
+        shown.contains(&format!("[{expected_text}]")),
+        "{shown} vs {expected_text}"
+    );
 }
 
 #[tokio::test]
@@ -76,7 +100,11 @@ async fn errors_carry_the_core_message() {
     let ctx = ctx();
     query(&ctx, CUSTOMERS).await;
     let acts = "(SELECT customer, activity_agg(ts, 'month') AS act FROM customer_events GROUP BY customer) AS a";
-    check_err!(&ctx, &format!("SELECT retention_counts(act, 'x') FROM {acts}"), "retention_counts: invalid mode: unknown mode 'x' (expected classic or unbounded)");
+    check_err!(
+        &ctx,
+        &format!("SELECT retention_counts(act, 'x') FROM {acts}"),
+        "retention_counts: invalid mode: unknown mode 'x' (expected classic or unbounded)"
+    );
     check_err!(
         &ctx,
         &format!("SELECT retention_counts(act, CASE WHEN customer = 1 THEN 'classic' ELSE 'unbounded' END) FROM {acts}"),
@@ -84,14 +112,36 @@ async fn errors_carry_the_core_message() {
     );
     for bytes in [vec![1u8], vec![7u8, 1]] {
         let expected = Activity::decode(&bytes).unwrap_err().to_string();
-        check_err!(&ctx, &format!("SELECT retention_counts({})", hex(&bytes)), expected);
+        check_err!(
+            &ctx,
+            &format!("SELECT retention_counts({})", hex(&bytes)),
+            expected
+        );
     }
     // activity spanning more periods than supported (e.g. a corrupt timestamp)
-    let wide = Activity::from_text(r#"{"granularity":"day","periods":["1970-01-01","2500-01-01"],"version":1}"#).unwrap();
-    let expected = RetentionCounts::new().update(&wide, RetentionMode::Classic).unwrap_err().to_string();
-    check_err!(&ctx, &format!("SELECT retention_counts({})", hex(&wide.encode())), expected);
+    let wide = Activity::from_text(
+        r#"{"granularity":"day","periods":["1970-01-01","2500-01-01"],"version":1}"#,
+    )
+    .unwrap();
+    let expected = RetentionCounts::new()
+        .update(&wide, RetentionMode::Classic)
+        .unwrap_err()
+        .to_string();
+    check_err!(
+        &ctx,
+        &format!("SELECT retention_counts({})", hex(&wide.encode())),
+        expected
+    );
     let e = any_error(&ctx, "SELECT retention_counts('abc')").await;
-    assert!(e.contains("retention_counts: argument activity must be a churnkit summary (Binary), got Utf8"), "{e}");
+    assert!(
+        e.contains(
+            "retention_counts: argument activity must be a churnkit summary (Binary), got Utf8"
+        ),
+        "{e}"
+    );
     let e = any_error(&ctx, "SELECT retention_counts(NULL, 'classic', 1)").await;
-    assert!(e.contains("retention_counts expects 1 or 2 arguments, got 3"), "{e}");
+    assert!(
+        e.contains("retention_counts expects 1 or 2 arguments, got 3"),
+        "{e}"
+    );
 }

@@ -38,10 +38,22 @@ async fn accessors_per_plan_with_null_rows() {
 async fn the_result_is_the_core_encoding() {
     let ctx = ctx();
     query(&ctx, CUSTOMERS).await;
-    let batches = query(&ctx, "SELECT survival_agg(tenure, churned) FROM lifetimes WHERE plan = 'team'").await;
-    let col = batches[0].column(0).as_any().downcast_ref::<datafusion::arrow::array::BinaryArray>().unwrap();
+    let batches = query(
+        &ctx,
+        "SELECT survival_agg(tenure, churned) FROM lifetimes WHERE plan = 'team'",
+    )
+    .await;
+    let col = batches[0]
+        .column(0)
+        .as_any()
+        .downcast_ref::<datafusion::arrow::array::BinaryArray>()
+        .unwrap();
     let mut expected = SurvivalSummary::new();
-    for (t, c) in [(5.5, Some(true)), (400.0, Some(false)), (365.0, Some(false))] {
+    for (t, c) in [
+        (5.5, Some(true)),
+        (400.0, Some(false)),
+        (365.0, Some(false)),
+    ] {
         expected.update(t, c).unwrap();
     }
     assert_eq!(col.value(0), expected.encode().as_slice());
@@ -130,16 +142,36 @@ async fn errors_carry_the_core_message() {
     let ctx = ctx();
     let unsorted = {
         // tenures out of order: the core's validation message
-        let s = SurvivalSummary { times: vec![(30.0, 1, 0), (1.0, 1, 0)] };
+        let s = SurvivalSummary {
+            times: vec![(30.0, 1, 0), (1.0, 1, 0)],
+        };
         s.encode()
     };
     for bytes in [vec![1u8], vec![0u8], unsorted] {
         let expected = SurvivalSummary::decode(&bytes).unwrap_err().to_string();
-        assert!(expected.starts_with("survival_summary: invalid input: "), "{expected}");
-        check_err!(&ctx, &format!("SELECT survival_at({}, 1)", hex(&bytes)), expected.clone());
-        check_err!(&ctx, &format!("SELECT median_lifetime({})", hex(&bytes)), expected.clone());
-        check_err!(&ctx, &format!("SELECT survival_curve({})", hex(&bytes)), expected);
+        assert!(
+            expected.starts_with("survival_summary: invalid input: "),
+            "{expected}"
+        );
+        check_err!(
+            &ctx,
+            &format!("SELECT survival_at({}, 1)", hex(&bytes)),
+            expected.clone()
+        );
+        check_err!(
+            &ctx,
+            &format!("SELECT median_lifetime({})", hex(&bytes)),
+            expected.clone()
+        );
+        check_err!(
+            &ctx,
+            &format!("SELECT survival_curve({})", hex(&bytes)),
+            expected
+        );
     }
     let e = any_error(&ctx, "SELECT survival_agg('x', true)").await;
-    assert!(e.contains("survival_agg: argument tenure_days must be a number"), "{e}");
+    assert!(
+        e.contains("survival_agg: argument tenure_days must be a number"),
+        "{e}"
+    );
 }

@@ -54,7 +54,9 @@ async fn modes() {
          (3, 1, 'A'), (3, 1, 'B'), (3, 5, 'C')) AS v(s, t, ev)",
     )
     .await;
-    let f = |mode: &str| format!("window_funnel(100, to_timestamp_seconds(t), [ev = 'A', ev = 'B', ev = 'C']{mode})");
+    let f = |mode: &str| {
+        format!("window_funnel(100, to_timestamp_seconds(t), [ev = 'A', ev = 'B', ev = 'C']{mode})")
+    };
     check!(
         &ctx,
         &format!(
@@ -114,13 +116,34 @@ async fn nulls_and_empty_groups() {
 #[tokio::test]
 async fn errors_carry_the_core_message() {
     let one = "FROM (VALUES (TIMESTAMP '2024-01-01')) AS v(ts)";
-    check_err!(&format!("SELECT window_funnel(INTERVAL '1 month', ts, [true]) {one}"), "window_funnel: invalid window: months are not a fixed length");
-    check_err!(&format!("SELECT window_funnel(INTERVAL '1 year 2 days', ts, [true]) {one}"), "window_funnel: invalid window: months are not a fixed length");
-    check_err!(&format!("SELECT window_funnel(INTERVAL '-1 day', ts, [true]) {one}"), "window_funnel: invalid window: must not be negative");
-    check_err!(&format!("SELECT window_funnel(-5, ts, [true]) {one}"), "window_funnel: invalid window: must not be negative");
-    check_err!(&format!("SELECT window_funnel('NaN'::double, ts, [true]) {one}"), "window_funnel: invalid window: NaN is not a finite number of seconds");
-    check_err!(&format!("SELECT window_funnel(1e300, ts, [true]) {one}"), "window_funnel: invalid window: out of range");
-    check_err!(&format!("SELECT window_funnel(INTERVAL '200000000 days', ts, [true]) {one}"), "window_funnel: invalid window: out of range");
+    check_err!(
+        &format!("SELECT window_funnel(INTERVAL '1 month', ts, [true]) {one}"),
+        "window_funnel: invalid window: months are not a fixed length"
+    );
+    check_err!(
+        &format!("SELECT window_funnel(INTERVAL '1 year 2 days', ts, [true]) {one}"),
+        "window_funnel: invalid window: months are not a fixed length"
+    );
+    check_err!(
+        &format!("SELECT window_funnel(INTERVAL '-1 day', ts, [true]) {one}"),
+        "window_funnel: invalid window: must not be negative"
+    );
+    check_err!(
+        &format!("SELECT window_funnel(-5, ts, [true]) {one}"),
+        "window_funnel: invalid window: must not be negative"
+    );
+    check_err!(
+        &format!("SELECT window_funnel('NaN'::double, ts, [true]) {one}"),
+        "window_funnel: invalid window: NaN is not a finite number of seconds"
+    );
+    check_err!(
+        &format!("SELECT window_funnel(1e300, ts, [true]) {one}"),
+        "window_funnel: invalid window: out of range"
+    );
+    check_err!(
+        &format!("SELECT window_funnel(INTERVAL '200000000 days', ts, [true]) {one}"),
+        "window_funnel: invalid window: out of range"
+    );
     check_err!(
         &format!("SELECT window_funnel(INTERVAL '1 day', ts, [true], 'x') {one}"),
         "window_funnel: invalid mode: unknown mode 'x' (expected strict_order, strict_deduplication or strict_increase, comma-separated)"
@@ -130,17 +153,29 @@ async fn errors_carry_the_core_message() {
         "window_funnel: invalid steps: has 0 elements (expected 1 to 32)"
     );
     let many = vec!["true"; 33].join(", ");
-    check_err!(&format!("SELECT window_funnel(INTERVAL '1 day', ts, [{many}]) {one}"), "window_funnel: invalid steps: has 33 elements (expected 1 to 32)");
+    check_err!(
+        &format!("SELECT window_funnel(INTERVAL '1 day', ts, [{many}]) {one}"),
+        "window_funnel: invalid steps: has 33 elements (expected 1 to 32)"
+    );
     // the order of the checks: window first, then mode, then the steps
-    check_err!(&format!("SELECT window_funnel(INTERVAL '1 month', ts, [{many}], 'x') {one}"), "window_funnel: invalid window: months are not a fixed length");
+    check_err!(
+        &format!("SELECT window_funnel(INTERVAL '1 month', ts, [{many}], 'x') {one}"),
+        "window_funnel: invalid window: months are not a fixed length"
+    );
     check_err!(
         &format!("SELECT window_funnel(INTERVAL '-1 day', ts, [{many}], 'x') {one}"),
         "window_funnel: invalid mode: unknown mode 'x' (expected strict_order, strict_deduplication or strict_increase, comma-separated)"
     );
-    check_err!(&format!("SELECT window_funnel(INTERVAL '-1 day', ts, [{many}]) {one}"), "window_funnel: invalid window: must not be negative");
+    check_err!(
+        &format!("SELECT window_funnel(INTERVAL '-1 day', ts, [{many}]) {one}"),
+        "window_funnel: invalid window: must not be negative"
+    );
     // parameters that differ within a group
     let two = "FROM (VALUES (1, TIMESTAMP '2024-01-01', 'A'), (2, TIMESTAMP '2024-01-02', 'B')) AS v(i, ts, ev)";
-    check_err!(&format!("SELECT window_funnel(i, ts, [ev = 'A']) {two}"), "window_funnel: invalid window: must be the same for every row of a group");
+    check_err!(
+        &format!("SELECT window_funnel(i, ts, [ev = 'A']) {two}"),
+        "window_funnel: invalid window: must be the same for every row of a group"
+    );
     check_err!(
         &format!("SELECT window_funnel(10, ts, CASE WHEN i = 1 THEN [true] ELSE [true, false] END) {two}"),
         "window_funnel: invalid steps: must be the same for every row of a group"
@@ -150,8 +185,20 @@ async fn errors_carry_the_core_message() {
         "window_funnel: invalid mode: must be the same for every row of a group"
     );
     let ctx = ctx();
-    let e = any_error(&ctx, "SELECT window_funnel('1 day', TIMESTAMP '2024-01-01', [true])").await;
-    assert!(e.contains("window_funnel: argument window must be an interval or a number of seconds, got Utf8"), "{e}");
+    let e = any_error(
+        &ctx,
+        "SELECT window_funnel('1 day', TIMESTAMP '2024-01-01', [true])",
+    )
+    .await;
+    assert!(
+        e.contains(
+            "window_funnel: argument window must be an interval or a number of seconds, got Utf8"
+        ),
+        "{e}"
+    );
     let e = any_error(&ctx, "SELECT window_funnel(1, TIMESTAMP '2024-01-01')").await;
-    assert!(e.contains("window_funnel expects 3 or 4 arguments, got 2"), "{e}");
+    assert!(
+        e.contains("window_funnel expects 3 or 4 arguments, got 2"),
+        "{e}"
+    );
 }

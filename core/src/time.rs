@@ -172,6 +172,15 @@ impl Granularity {
         }
     }
 
+    /// The instants `[start, end)` (µs) of the period with the given index,
+    /// or `None` when they do not fit in an i64.
+    pub fn period_bounds(self, index: i64) -> Option<(i64, i64)> {
+        // `index` comes from `period_index` of an i64 timestamp, so the day
+        // numbers fit easily; only the instants may not (at the ends of time)
+        let start_of = |i: i64| self.period_start_day(i).checked_mul(MICROS_PER_DAY);
+        Some((start_of(index)?, start_of(index.checked_add(1)?)?))
+    }
+
     /// First day (day number) of the period with the given index; inverse of
     /// [`Granularity::period_index`] on period starts.
     pub fn period_start_day(self, index: i64) -> i64 {
@@ -243,6 +252,55 @@ impl Zone {
             Zone::Utc => "UTC",
             Zone::Iana(tz) => tz.name(),
         }
+    }
+}
+
+/// The period of the last timestamp looked up, with its bounds: a customer's
+/// events arrive in runs within one period, so the next lookup is usually
+/// two comparisons instead of a calendar computation (a hot-path memo of
+/// the aggregates; it never changes a result).
+#[derive(Debug, Clone, Copy)]
+pub struct PeriodCache {
+    granularity: Granularity,
+    start: i64,
+    end: i64,
+    index: i64,
+}
+
+impl Default for PeriodCache {
+    fn default() -> Self {
+        // an empty range: the first lookup computes
+        PeriodCache {
+            granularity: Granularity::Day,
+            start: 0,
+            end: 0,
+            index: 0,
+        }
+    }
+}
+
+impl PeriodCache {
+    /// [`Granularity::period_index`] of `ts`, from the memo when `ts` is in
+    /// the period looked up last.
+    #[inline]
+    pub fn period_index(&mut self, granularity: Granularity, ts: i64) -> i64 {
+        if ts >= self.start && ts < self.end && granularity == self.granularity {
+            return self.index;
+        }
+        self.look_up(granularity, ts)
+    }
+
+    #[inline(never)]
+    fn look_up(&mut self, granularity: Granularity, ts: i64) -> i64 {
+        let index = granularity.period_index(ts);
+        let (start, end) = granularity.period_bounds(index).unwrap_or((0, 0));
+        *self = PeriodCache {
+            granularity,
+            start,
+            end,
+            index,
+        };
+        index
     }
 }
 

@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use churnkit_core::scalar::*;
-use churnkit_core::time::{Granularity, Zone, MICROS_PER_DAY, MICROS_PER_HOUR};
+use churnkit_core::time::{Granularity, PeriodCache, Zone, MICROS_PER_DAY, MICROS_PER_HOUR};
 use proptest::prelude::*;
 
 /// Any f64, with the awkward ones (NaN, ±inf, -0, huge, tiny) well represented.
@@ -161,6 +161,26 @@ proptest! {
         let wall = |t: i64| chrono::DateTime::from_timestamp_micros(t).unwrap().with_timezone(&tz).naive_local().and_utc().timestamp_micros();
         let expected = chrono_period(g, wall(b)) - chrono_period(g, wall(a));
         prop_assert_eq!(cohort_period(a, b, g, z).unwrap() as i64, expected);
+    }
+
+    #[test]
+    fn period_cache_is_period_index(
+        start in any_ts(),
+        steps in proptest::collection::vec((0i64..(40 * MICROS_PER_DAY), any::<bool>(), granularity()), 1..60),
+    ) {
+        // runs of nearby timestamps (the memo's case), jumps, granularity
+        // changes and both ends of time: the memo never changes an index
+        let mut cache = PeriodCache::default();
+        let mut ts = start;
+        for (step, back, g) in steps {
+            ts = if back { ts.saturating_sub(step) } else { ts.saturating_add(step) };
+            prop_assert_eq!(cache.period_index(g, ts), g.period_index(ts), "{:?} {}", g, ts);
+        }
+        for ts in [i64::MIN, i64::MIN + 1, -1, 0, 1, i64::MAX - 1, i64::MAX] {
+            for g in [Granularity::Day, Granularity::Week, Granularity::Month, Granularity::Quarter, Granularity::Year] {
+                prop_assert_eq!(cache.period_index(g, ts), g.period_index(ts));
+            }
+        }
     }
 
     #[test]

@@ -134,4 +134,19 @@ FROM aa_customers, generate_series('2024-01-01'::timestamptz, '2024-05-01', '1 m
 WHERE churnkit.lifecycle_state(a, m) IS NOT NULL
 GROUP BY 1, 2 ORDER BY 1, 2;
 
+-- a constant granularity is parsed once per query (the transition function
+-- reads it from the query's Aggref): the same results as a per-row text
+SELECT customer, churnkit.activity_agg(occurred_at, 'month')::text = churnkit.activity_agg(occurred_at, coalesce(granularity, 'month'))::text AS same
+FROM aa_events WHERE occurred_at IS NOT NULL GROUP BY customer ORDER BY customer;
+-- two constants in one query are two aggregates, each with its own value
+SELECT churnkit.activity_agg(occurred_at, 'month') AS months, churnkit.activity_agg(occurred_at, 'year'::varchar) AS years
+FROM aa_events;
+-- a constant that is not a granularity is still an error only when a row
+-- reaches it: with no non-NULL occurred_at the result is NULL
+SELECT churnkit.activity_agg(NULL::timestamptz, 'fortnight') IS NULL AS no_rows_no_error;
+SELECT churnkit.activity_agg(occurred_at, 'fortnight') FROM aa_events WHERE occurred_at IS NULL;
+-- as a window aggregate (no Aggref: read row by row)
+SELECT customer, occurred_at, churnkit.activity_agg(occurred_at, 'month') OVER (PARTITION BY customer ORDER BY occurred_at) AS so_far
+FROM aa_events WHERE customer IN ('c1', 'c4') AND occurred_at IS NOT NULL ORDER BY customer, occurred_at;
+
 SELECT 1 AS alive;

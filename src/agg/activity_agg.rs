@@ -43,8 +43,10 @@ impl AggState for ActivityAgg {
 
 /// `activity_agg_trans(state internal, occurred_at timestamptz, granularity
 /// text) → internal`: one event. Rows with a NULL `occurred_at` or
-/// `granularity` are skipped; the granularity is parsed by core once per
-/// group (cached against the last text) and must be the same on every row.
+/// `granularity` are skipped; the granularity must be the same on every
+/// row. A constant granularity (the usual case) is parsed once per query
+/// ([`v1::const_text`]); any other is parsed by core once per group and
+/// cached against the last text.
 /// A version-1 C function (see [`v1`]).
 ///
 /// # Safety
@@ -58,14 +60,23 @@ pub unsafe extern "C-unwind" fn activity_agg_trans(
         error!("activity_agg_trans: expected 3 arguments");
     };
     let mut state = v1::internal(state);
-    if let (Some(ts), Some(g)) = (v1::timestamptz(occurred_at), v1::text(granularity)) {
-        let s = state_or_new(&mut state, fcinfo, ActivityAgg::default);
-        let g = check(
-            s.granularity
-                .get(g, |t| Granularity::parse(F, "granularity", t)),
-        );
-        check(s.state.update(ts, g));
-    }
+    let Some(ts) = v1::timestamptz(occurred_at) else {
+        return v1::return_internal(fcinfo, state);
+    };
+    let parse = |t: &str| Granularity::parse(F, "granularity", t);
+    let g = match v1::const_text(fcinfo, 1, parse) {
+        // the usual `activity_agg(occurred_at, 'month')`: parsed once per query
+        Some(g) => check(g),
+        None => match v1::text(granularity) {
+            Some(text) => {
+                let s = state_or_new(&mut state, fcinfo, ActivityAgg::default);
+                check(s.granularity.get(text, parse))
+            }
+            None => return v1::return_internal(fcinfo, state),
+        },
+    };
+    let s = state_or_new(&mut state, fcinfo, ActivityAgg::default);
+    check(s.state.update(ts, g));
     v1::return_internal(fcinfo, state)
 }
 v1::function_info_v1!(pg_finfo_activity_agg_trans);

@@ -119,16 +119,19 @@ fn new_in_context<S: AggState>(mut cx: PgMemoryContexts, state: S) -> Internal {
 /// # Safety
 /// The datum must be NULL or point to memory allocated by churnkit (any
 /// state: the tag is checked).
-#[inline]
+#[inline(always)]
 unsafe fn state_mut<S: AggState>(internal: &mut Internal) -> Option<&mut S> {
     let tagged = internal.get_mut::<Tagged<S>>()?;
     if tagged.tag != S::TAG {
-        error!(
-            "{}: the aggregate state belongs to another aggregate",
-            S::NAME
-        );
+        foreign_state(S::NAME);
     }
     Some(&mut tagged.state)
+}
+
+#[cold]
+#[inline(never)]
+fn foreign_state(name: &str) -> ! {
+    error!("{name}: the aggregate state belongs to another aggregate");
 }
 
 /// The state of a transition call, allocated on the group's first row.

@@ -130,3 +130,99 @@ pub(crate) unsafe fn return_internal(
 
 // float8 passed by value is what `float8` above relies on.
 const _: () = assert!(pg_sys::USE_FLOAT8_BYVAL != 0);
+
+/// What a transition function knows, for the whole query, about one of its
+/// text arguments (kept in `flinfo->fn_extra`, see [`const_text`]).
+#[repr(C)]
+#[derive(Clone, Copy)]
+enum ConstText<V: Copy> {
+    /// A constant of the query (`activity_agg(occurred_at, 'month')`), parsed.
+    Parsed(V),
+    /// Not a constant (a column, an expression, a window aggregate), or
+    /// NULL: read on every row.
+    PerRow,
+}
+
+/// The parsed value of text argument `arg` of the aggregate whose transition
+/// function this call is, when that argument is a non-NULL constant of the
+/// query: parsed on the first call that asks, then one pointer load per row
+/// instead of reading and comparing the text. `None` when the argument is
+/// not a constant (the caller reads it row by row). A parse error is
+/// returned, not cached: the caller raises it on the first row, exactly as
+/// if it had parsed that row's text.
+///
+/// Only for a hand-written transition function that owns `fn_extra` (no
+/// other code uses the slot of these functions).
+///
+/// # Safety
+/// `fcinfo` must be the call's own; `arg` must be a `text` argument of the
+/// aggregate (0 = its first argument).
+#[inline(always)]
+pub(crate) unsafe fn const_text<V: Copy + 'static>(
+    fcinfo: pg_sys::FunctionCallInfo,
+    arg: usize,
+    parse: impl FnOnce(&str) -> churnkit_core::Result<V>,
+) -> Option<churnkit_core::Result<V>> {
+    let flinfo = (*fcinfo).flinfo;
+    let known = (*flinfo).fn_extra.cast::<ConstText<V>>();
+    if !known.is_null() {
+        return match *known {
+            ConstText::Parsed(v) => Some(Ok(v)),
+            ConstText::PerRow => None,
+        };
+    }
+    const_text_first(fcinfo, arg, parse)
+}
+
+#[inline(never)]
+unsafe fn const_text_first<V: Copy + 'static>(
+    fcinfo: pg_sys::FunctionCallInfo,
+    arg: usize,
+    parse: impl FnOnce(&str) -> churnkit_core::Result<V>,
+) -> Option<churnkit_core::Result<V>> {
+    let known = match constant_text_arg(fcinfo, arg) {
+        Some(text) => match parse(&String::from_utf8_lossy(text)) {
+            Ok(v) => ConstText::Parsed(v),
+            Err(e) => return Some(Err(e)),
+        },
+        None => ConstText::PerRow,
+    };
+    let flinfo = (*fcinfo).flinfo;
+    let slot = pg_sys::MemoryContextAlloc((*flinfo).fn_mcxt, size_of::<ConstText<V>>())
+        .cast::<ConstText<V>>();
+    slot.write(known);
+    (*flinfo).fn_extra = slot.cast();
+    match known {
+        ConstText::Parsed(v) => Some(Ok(v)),
+        ConstText::PerRow => None,
+    }
+}
+
+/// The bytes of argument `arg` of the calling aggregate when it is a
+/// non-NULL `Const` in the query's `Aggref` (constants are folded by the
+/// planner, so `'month'::varchar` is one too).
+unsafe fn constant_text_arg<'a>(fcinfo: pg_sys::FunctionCallInfo, arg: usize) -> Option<&'a [u8]> {
+    let aggref = pg_sys::AggGetAggref(fcinfo);
+    if aggref.is_null() {
+        return None; // e.g. called by a window aggregate
+    }
+    let args = (*aggref).args;
+    if args.is_null() || (*args).length as usize <= arg {
+        return None;
+    }
+    let entry = (*(*args).elements.add(arg))
+        .ptr_value
+        .cast::<pg_sys::TargetEntry>();
+    let expr = (*entry).expr.cast::<pg_sys::Node>();
+    if expr.is_null() || (*expr).type_ != pg_sys::NodeTag::T_Const {
+        return None;
+    }
+    let c = expr.cast::<pg_sys::Const>();
+    if (*c).constisnull || (*c).consttype != pg_sys::TEXTOID {
+        return None;
+    }
+    text(&pg_sys::NullableDatum {
+        value: (*c).constvalue,
+        isnull: false,
+    })
+}

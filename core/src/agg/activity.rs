@@ -5,7 +5,7 @@
 use super::codec::{Reader, Writer};
 use super::period_set::PeriodSet;
 use crate::error::{ChurnError, Result};
-use crate::time::{Granularity, MICROS_PER_DAY};
+use crate::time::{Granularity, PeriodCache, MICROS_PER_DAY};
 
 pub const TYPE_NAME: &str = "activity";
 const F: &str = "activity_agg";
@@ -60,9 +60,29 @@ fn granularity_from_code(c: u8) -> Option<Granularity> {
 
 /// Transition state of `activity_agg`: empty until the first row fixes the
 /// granularity.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct ActivityState {
     pub activity: Option<Activity>,
+    /// The period of the last row (a memo, not part of the state's value:
+    /// not encoded, not compared).
+    cache: PeriodCache,
+}
+
+impl PartialEq for ActivityState {
+    fn eq(&self, other: &Self) -> bool {
+        self.activity == other.activity
+    }
+}
+
+impl Eq for ActivityState {}
+
+impl From<Activity> for ActivityState {
+    fn from(a: Activity) -> Self {
+        ActivityState {
+            activity: Some(a),
+            cache: PeriodCache::default(),
+        }
+    }
 }
 
 impl ActivityState {
@@ -79,7 +99,8 @@ impl ActivityState {
         if a.granularity != granularity {
             return Err(mixed(a.granularity, granularity));
         }
-        a.periods.insert(granularity.period_index(occurred_at));
+        a.periods
+            .insert(self.cache.period_index(granularity, occurred_at));
         Ok(())
     }
 
@@ -136,7 +157,10 @@ impl ActivityState {
             _ => return Err(super::codec::corrupt(T, "bad flag")),
         };
         r.end()?;
-        Ok(ActivityState { activity })
+        Ok(ActivityState {
+            activity,
+            cache: PeriodCache::default(),
+        })
     }
 }
 

@@ -126,11 +126,7 @@ impl CoreAgg for ActivityAggFunc {
             state.activity = Some(other);
             Ok(())
         } else {
-            state
-                .merge(&ActivityState {
-                    activity: Some(other),
-                })
-                .map_err(exec_err)
+            state.merge(&ActivityState::from(other)).map_err(exec_err)
         }
     }
 

@@ -177,18 +177,23 @@ SELECT account_id, events_30d, active_days_30d, active_minutes_30d, key_actions_
        round(engagement_score::numeric, 6) AS engagement_score, activity_trend, first_active_at, last_active_at
 FROM churnkit.account_engagement ORDER BY account_id;
 
--- 3. no mrr input: derived from the accounts (one row per month from the
---    signup month to the month of the last moment before churn or as_of,
---    at accounts.mrr); no tickets input: an empty input_tickets
+-- 3. no mrr input: an empty input_mrr, never derived from accounts.mrr
+--    (the current MRR, 0 for most churned accounts); no tickets input: an
+--    empty input_tickets. Both have the contract's columns and say
+--    'none (empty)' in their COMMENT
 SELECT churnkit.setup('wh_setup.events', 'wh_setup.accounts');
-SELECT * FROM churnkit.input_mrr ORDER BY account_id, month;
-SELECT count(*) AS tickets FROM churnkit.input_tickets;
-SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
-WHERE a.attrelid = 'churnkit.input_tickets'::regclass AND a.attnum > 0 ORDER BY a.attnum;
--- the derivation follows as_of
-SET churnkit.as_of = '2024-04-10 00:00:00+00';
-SELECT account_id, count(*) AS months, max(month) AS last_month FROM churnkit.input_mrr GROUP BY 1 ORDER BY 1;
-SET churnkit.as_of = '2024-07-01 00:00:00+00';
+SELECT (SELECT count(*) FROM churnkit.input_mrr) AS mrr_rows, (SELECT count(*) FROM churnkit.input_tickets) AS tickets;
+SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+WHERE c.oid IN ('churnkit.input_mrr'::regclass, 'churnkit.input_tickets'::regclass) AND a.attnum > 0 ORDER BY c.relname, a.attnum;
+SELECT c.relname, obj_description(c.oid, 'pg_class') AS comment
+FROM pg_class c WHERE c.oid IN ('churnkit.input_mrr'::regclass, 'churnkit.input_tickets'::regclass) ORDER BY 1;
+-- the views without MRR history: no mrr_movements; saas_metrics counts the
+-- accounts that have not churned with an MRR > 0 (1, 2 and 4) and has no
+-- churn rates; churn_database's mrr_lost is accounts.mrr
+SELECT count(*) AS mrr_movements FROM churnkit.mrr_movements;
+SELECT customers, mrr, arpa, logo_churn_rate_monthly, revenue_churn_rate_monthly, ltv, nrr_last_month, grr_last_month
+FROM churnkit.saas_metrics;
+SELECT account_id, churned_at, mrr_lost FROM churnkit.churn_database ORDER BY account_id;
 
 -- 4. key_events: is_key_action = event_name = ANY (key_events); the events
 --    table needs no is_key_action column, and key_events wins over one

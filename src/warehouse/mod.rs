@@ -44,9 +44,11 @@
 //!   `events.duration_seconds`, `events.is_key_action` (only with
 //!   `key_events`, which then always wins), `accounts.seats_purchased`,
 //!   `renewal_at`, `churned_at`, `churn_reason`, `tickets.resolved_at`.
-//! * No `mrr` input: one row per month from the signup month to the month of
-//!   the last moment before `least(churned_at, as_of())`, at `accounts.mrr`
-//!   (rows with mrr > 0 only). No `tickets`: an empty `input_tickets`.
+//! * A missing optional input is an empty relation with the contract's
+//!   columns (the rule of `churnkit run` too): no `mrr`, an empty
+//!   `input_mrr` (never derived from `accounts.mrr`, the current MRR, often 0
+//!   after a churn: the churned MRR would vanish); no `tickets`, an empty
+//!   `input_tickets`. Their COMMENT says `none (empty)`.
 //! * `setup` drops and recreates every view (dashboard views last-first,
 //!   then the inputs) in one transaction, under an advisory lock; grants
 //!   made on the old views are granted again; `churnkit_reader` gets SELECT

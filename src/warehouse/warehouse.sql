@@ -302,21 +302,17 @@ BEGIN
     END IF;
     sel_events := churnkit._input_select('events', events, key_events);
     sel_accounts := churnkit._input_select('accounts', accounts);
+    -- a missing optional input is an empty relation with the contract's
+    -- columns (the same rule as `churnkit run`). MRR history is never
+    -- invented from accounts.mrr: that is the current MRR, often 0 after a
+    -- churn, so the churned MRR would disappear and NRR would look better.
     IF mrr IS NOT NULL THEN
         sel_mrr := churnkit._input_select('mrr', mrr);
     ELSE
-        -- one row per paid month: from the signup month to the month before
-        -- the account stopped paying (the month of the last moment before
-        -- churned_at, or before as_of()), at the accounts' current MRR
-        sel_mrr := $q$SELECT a.account_id,
-       m.month::date AS month,
-       a.mrr
-FROM churnkit.input_accounts AS a
-CROSS JOIN LATERAL pg_catalog.generate_series(
-    pg_catalog.date_trunc('month', a.signed_up_at AT TIME ZONE 'UTC'),
-    (LEAST(COALESCE(a.churned_at, 'infinity'::timestamptz), churnkit.as_of()) AT TIME ZONE 'UTC') - interval '1 microsecond',
-    interval '1 month') AS m(month)
-WHERE a.mrr > 0$q$;
+        sel_mrr := $q$SELECT NULL::bigint AS account_id,
+       NULL::date AS month,
+       NULL::double precision AS mrr
+WHERE false$q$;
     END IF;
     IF tickets IS NOT NULL THEN
         sel_tickets := churnkit._input_select('tickets', tickets);
@@ -378,7 +374,7 @@ WHERE false$q$;
             ('input_events', 'events', events::oid,
              CASE WHEN key_events IS NOT NULL THEN format(' (is_key_action: event_name in %s)', key_events) END),
             ('input_accounts', 'accounts', accounts::oid, NULL),
-            ('input_mrr', 'mrr', mrr::oid, CASE WHEN mrr IS NULL THEN 'derived from accounts' END),
+            ('input_mrr', 'mrr', mrr::oid, CASE WHEN mrr IS NULL THEN 'none (empty)' END),
             ('input_tickets', 'tickets', tickets::oid, CASE WHEN tickets IS NULL THEN 'none (empty)' END)
         ) AS i(name, input, source, note)
     LOOP

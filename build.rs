@@ -12,7 +12,6 @@
 //!
 //! A malformed file name or an empty SELECT fails the build, naming the file.
 
-use std::collections::BTreeMap;
 use std::env;
 use std::fmt::Write as _;
 use std::fs;
@@ -35,6 +34,7 @@ fn main() {
     // exist yet makes cargo rerun this script on every build: cheap.)
     println!("cargo:rerun-if-changed=sql/views");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=sql/view_files.rs");
 
     let views = read_views(&dir).unwrap_or_else(|e| panic!("churnkit build.rs: {e}"));
     let out = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR")).join("warehouse_views.rs");
@@ -42,76 +42,18 @@ fn main() {
         .unwrap_or_else(|e| panic!("churnkit build.rs: writing {}: {e}", out.display()));
 }
 
-/// `NN_<name>` and the engine tag (`None` = shared file) of a view file name,
-/// `None` when the file is not a view file (no `.sql` ending).
-fn parse_name(file_name: &str) -> Result<Option<(u32, String, Option<String>)>, String> {
-    let Some(stem) = file_name.strip_suffix(".sql") else {
-        return Ok(None);
-    };
-    let (stem, engine) = match stem.split_once('.') {
-        Some((s, e)) => (s, Some(e.to_string())),
-        None => (stem, None),
-    };
-    let bad = || {
-        format!("sql/views/{file_name}: expected a name NN_<view>.sql or NN_<view>.<engine>.sql (view: lower-case letters, digits, _)")
-    };
-    let (nn, view) = stem.split_once('_').ok_or_else(bad)?;
-    let position: u32 = nn.parse().map_err(|_| bad())?;
-    let ok_ident = !view.is_empty()
-        && view.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && view
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !ok_ident || nn.is_empty() || !nn.chars().all(|c| c.is_ascii_digit()) {
-        return Err(bad());
-    }
-    if let Some(e) = &engine {
-        if e.is_empty() || !e.chars().all(|c| c.is_ascii_lowercase()) {
-            return Err(bad());
-        }
-    }
-    Ok(Some((position, view.to_string(), engine)))
-}
+#[path = "sql/view_files.rs"]
+mod view_files;
 
 fn read_views(dir: &Path) -> Result<Vec<ViewFile>, String> {
-    // (position, name) -> (shared file, postgres override)
-    let mut files: BTreeMap<(u32, String), (Option<PathBuf>, Option<PathBuf>)> = BTreeMap::new();
-    let entries = match fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("reading {}: {e}", dir.display())),
-    };
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("reading {}: {e}", dir.display()))?;
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        if file_name.starts_with('.') {
-            continue;
-        }
-        let Some((position, name, engine)) = parse_name(&file_name)? else {
-            continue;
-        };
-        let slot = files.entry((position, name)).or_default();
-        match engine.as_deref() {
-            None => slot.0 = Some(entry.path()),
-            Some("postgres") => slot.1 = Some(entry.path()),
-            Some(_) => {} // another engine's override
-        }
-    }
     let mut views = Vec::new();
-    let mut names = BTreeMap::new();
-    for ((position, name), (shared, postgres)) in files {
-        let Some(path) = postgres.or(shared) else {
-            continue;
+    for v in view_files::select(dir, "postgres")? {
+        let Some(path) = v.path else {
+            continue; // DataFusion only
         };
-        if let Some(other) = names.insert(name.clone(), position) {
-            return Err(format!(
-                "view {name} is defined twice (positions {other:02} and {position:02})"
-            ));
-        }
-        println!("cargo:rerun-if-changed={}", path.display());
         let text =
             fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-        let file = format!("sql/views/{}", path.file_name().unwrap().to_string_lossy());
+        let file = view_files::display_name(&path);
         let (description, columns, sql) = parse_file(&text);
         if sql.is_empty() {
             return Err(format!("{file}: no SELECT after the comment header"));
@@ -122,8 +64,8 @@ fn read_views(dir: &Path) -> Result<Vec<ViewFile>, String> {
             ));
         }
         views.push(ViewFile {
-            position,
-            name,
+            position: v.position,
+            name: v.name,
             file,
             sql,
             description,
@@ -189,23 +131,18 @@ fn parse_file(text: &str) -> (String, Vec<(String, String)>, String) {
         if let Some((name, desc)) = body.split_once(':') {
             let name = name.trim();
             let desc = desc.trim();
-            let ident = !name.is_empty()
-                && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if ident && !desc.is_empty() {
+            if view_files::is_ident(name) && !desc.is_empty() {
                 columns.push((name.to_string(), desc.to_string()));
                 last = Some(Some(columns.len() - 1));
             }
         }
     }
     let rest: Vec<&str> = lines.collect();
-    let mut sql = rest.join("\n").trim().to_string();
-    while let Some(s) = sql.strip_suffix(';') {
-        sql = s.trim_end().to_string();
-    }
-    (description, columns, sql)
+    (
+        description,
+        columns,
+        view_files::strip_terminator(&rest.join("\n")),
+    )
 }
 
 fn render(views: &[ViewFile]) -> String {

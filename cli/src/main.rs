@@ -9,11 +9,17 @@
 //!   `churnkit: internal error: ...` on stderr.
 
 mod as_of;
+mod demo;
 mod error;
 mod generate;
+mod inputs;
 mod output;
+mod progress;
+mod report;
+mod run;
 mod session;
 mod sql;
+mod views;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -36,6 +42,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Run(run::RunArgs),
+    Demo(demo::DemoArgs),
     Sql(sql::SqlArgs),
     Generate(generate::GenerateArgs),
 }
@@ -52,6 +60,8 @@ fn main() -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         match cli.command {
+            Command::Run(args) => run::run(args).await,
+            Command::Demo(args) => demo::run(args).await,
             Command::Sql(args) => sql::run(args).await,
             Command::Generate(args) => generate::run(args),
         }

@@ -39,8 +39,32 @@ ensure_rust() {
     fi
 }
 
+# Python packages of the test suites, pinned (tests/warehouse/bi_client.py
+# reads the views the way a BI tool does: SQLAlchemy 2 + psycopg2 + pandas).
+PYTHON_TEST_PACKAGES=(sqlalchemy==2.0.58 psycopg2-binary==2.9.13 pandas==2.3.3 numpy==2.4.6)
+
 ensure_python() {
     command -v python3 >/dev/null 2>&1 || apt_install python3
+    # installed only when an import fails or a version differs from the pin
+    if ! python3 - "${PYTHON_TEST_PACKAGES[@]}" <<'PY' >/dev/null 2>&1
+import sys
+from importlib.metadata import version
+modules = {"sqlalchemy": "sqlalchemy", "psycopg2-binary": "psycopg2", "pandas": "pandas", "numpy": "numpy"}
+for pin in sys.argv[1:]:
+    name, wanted = pin.split("==")
+    __import__(modules[name])
+    assert version(name) == wanted, pin
+PY
+    then
+        python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+        log "pip install ${PYTHON_TEST_PACKAGES[*]}"
+        # Debian's own python3 refuses pip installs outside a venv (PEP 668)
+        # without --break-system-packages; other Pythons do not know the flag
+        local extra=() help
+        help="$(python3 -m pip install --help 2>/dev/null || true)"
+        case "$help" in *--break-system-packages*) extra=(--break-system-packages) ;; esac
+        python3 -m pip install -q --disable-pip-version-check "${extra[@]}" "${PYTHON_TEST_PACKAGES[@]}"
+    fi
 }
 
 # Debian packages needed to build and test the Postgres extension.

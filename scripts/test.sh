@@ -8,6 +8,8 @@
 #      Postgres and DataFusion (scalar functions, aggregates)
 #   5. tests/docs: every example of docs/*.md, in both engines
 #   6. tests/views: every warehouse view (sql/views/) in both engines
+#   7. tests/warehouse: a BI client (SQLAlchemy + pandas) reading the views
+#      as churnkit_reader; setup() vs `churnkit run`, view by view
 #   and pg_tests/dump_restore.sh: a real pg_dump/pg_restore keeps the churn database
 # Every suite runs even if an earlier one failed; the exit status is non-zero
 # when any failed. Idempotent: nothing is installed twice.
@@ -52,6 +54,8 @@ suite "parity: scalar functions, Postgres vs DataFusion" python3 tests/parity/ru
 suite "parity: aggregates, Postgres vs DataFusion" python3 tests/parity/run_parity_aggregates.py
 suite "docs examples in both engines" python3 tests/docs/check_docs.py
 suite "warehouse views, Postgres vs DataFusion" python3 tests/views/run_views.py
+suite "warehouse: a BI client as churnkit_reader (SQLAlchemy, pandas)" python3 tests/warehouse/bi_client.py
+suite "warehouse: setup() vs churnkit run, every view" python3 tests/warehouse/run_vs_setup.py
 
 log "total $(( $(date +%s) - start ))s"
 [ "$failed" = 0 ] || printf 'failed suite: %s\n' "${failed_names[@]}"

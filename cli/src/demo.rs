@@ -5,20 +5,13 @@
 //! instant, so the demo is deterministic), and prints the accounts needing
 //! attention and where the report is.
 
-use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
-use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::error::DataFusionError;
-use datafusion::parquet::arrow::ArrowWriter;
-use datafusion::parquet::basic::Compression;
-use datafusion::parquet::file::properties::WriterProperties;
 
 use crate::as_of::AsOf;
-use crate::error::{CliError, Result};
-use crate::generate::{self, GenConfig, GenStats};
+use crate::error::Result;
+use crate::generate::{self, DataSetArgs};
 use crate::inputs::InputPaths;
 use crate::progress::Progress;
 use crate::run::{print_outcome, run_job, stages, Job, OutputFormat};
@@ -32,40 +25,23 @@ pub struct DemoArgs {
     /// Output directory (created if missing)
     #[arg(long, value_name = "DIR", default_value = "churnkit-demo")]
     pub out: PathBuf,
-    /// Number of accounts
-    #[arg(long, default_value_t = GenConfig::default().accounts)]
-    pub accounts: u64,
-    /// Days of history (ending 2024-07-01, the demo's as_of())
-    #[arg(long, default_value_t = GenConfig::default().days)]
-    pub days: i64,
-    /// Random seed: the same seed gives the same data
-    #[arg(long, default_value_t = GenConfig::default().seed)]
-    pub seed: u64,
+    /// The data set's size and seed (it ends 2024-07-01, the demo's as_of())
+    #[command(flatten)]
+    pub size: DataSetArgs,
     /// No progress on stderr
     #[arg(long, short = 'q')]
     pub quiet: bool,
 }
 
 pub async fn run(args: DemoArgs) -> Result<()> {
-    if args.accounts == 0 || args.accounts > 100_000_000 {
-        return Err(CliError::msg("--accounts must be between 1 and 100000000"));
-    }
-    if !(1..=36_500).contains(&args.days) {
-        return Err(CliError::msg("--days must be between 1 and 36500"));
-    }
-    let cfg = GenConfig {
-        accounts: args.accounts,
-        days: args.days,
-        seed: args.seed,
-        ..GenConfig::default()
-    };
+    let cfg = args.size.config()?;
     let mut progress = Progress::new(args.quiet, stages() + 1);
     let data = args.out.join("data");
     progress.start(format!(
         "generate {} accounts, {} days",
         cfg.accounts, cfg.days
     ));
-    let stats = write_dataset(&cfg, &data)?;
+    let stats = generate::write_dataset(&cfg, &data, generate::FileFormat::Parquet, |_| {})?;
     progress.finish(&format!(", {} events", stats.events));
 
     let path = |name: &str| data.join(format!("{name}.parquet"));
@@ -93,57 +69,4 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         .or_else(|_| std::path::absolute(&outcome.report))
         .unwrap_or_else(|_| outcome.report.clone());
     print_outcome(&outcome, &report).await
-}
-
-/// Write the dataset of `cfg` as Parquet into `dir`: hidden temporary files,
-/// renamed when all four are complete.
-fn write_dataset(cfg: &GenConfig, dir: &Path) -> Result<GenStats> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| CliError::msg(format!("cannot create '{}': {e}", dir.display())))?;
-    let tables: [(&str, SchemaRef); 4] = [
-        ("accounts", generate::accounts_schema()),
-        ("events", generate::events_schema()),
-        ("mrr", generate::mrr_schema()),
-        ("tickets", generate::tickets_schema()),
-    ];
-    let props = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .build();
-    let mut writers = Vec::with_capacity(tables.len());
-    for (name, schema) in &tables {
-        let tmp = dir.join(format!(".{name}.parquet.partial"));
-        let file =
-            File::create(&tmp).map_err(|e| CliError::msg(format!("{}: {e}", tmp.display())))?;
-        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props.clone()))
-            .map_err(DataFusionError::from)?;
-        writers.push((*name, tmp, writer));
-    }
-    let generated = generate::generate(cfg, |table, batch: RecordBatch| {
-        match writers.iter_mut().find(|w| w.0 == table) {
-            Some(w) => Ok(w.2.write(&batch)?),
-            None => Err(DataFusionError::Internal(format!(
-                "generate: unknown table {table}"
-            ))),
-        }
-    });
-    let stats = match generated {
-        Ok(s) => s,
-        Err(e) => {
-            for w in &writers {
-                let _ = std::fs::remove_file(&w.1);
-            }
-            return Err(e.into());
-        }
-    };
-    let mut done = Vec::with_capacity(writers.len());
-    for (name, tmp, writer) in writers {
-        writer.close().map_err(DataFusionError::from)?;
-        done.push((name, tmp));
-    }
-    for (name, tmp) in done {
-        let dest = dir.join(format!("{name}.parquet"));
-        std::fs::rename(&tmp, &dest)
-            .map_err(|e| CliError::msg(format!("{}: {e}", dest.display())))?;
-    }
-    Ok(stats)
 }

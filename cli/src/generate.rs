@@ -671,15 +671,8 @@ mod tests {
     Writes DIR/accounts.EXT, DIR/events.EXT, DIR/mrr.EXT and DIR/tickets.EXT (the input contract of the views)."
 )]
 pub struct GenerateArgs {
-    /// Number of accounts
-    #[arg(long, default_value_t = GenConfig::default().accounts)]
-    pub accounts: u64,
-    /// Days of history before the end date
-    #[arg(long, default_value_t = GenConfig::default().days)]
-    pub days: i64,
-    /// Random seed: the same seed gives the same data
-    #[arg(long, default_value_t = GenConfig::default().seed)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub size: DataSetArgs,
     /// Multiplies the event rate (1 = about 3 events per active account-day)
     #[arg(long, default_value_t = 1.0)]
     pub scale: f64,
@@ -692,6 +685,41 @@ pub struct GenerateArgs {
     /// Output directory (created if missing)
     #[arg(long)]
     pub out: std::path::PathBuf,
+}
+
+/// The size and seed of a generated data set: the options `generate` and
+/// `demo` share.
+#[derive(Debug, clap::Args)]
+pub struct DataSetArgs {
+    /// Number of accounts
+    #[arg(long, default_value_t = GenConfig::default().accounts)]
+    pub accounts: u64,
+    /// Days of history before the end date (2024-07-01 unless --end)
+    #[arg(long, default_value_t = GenConfig::default().days)]
+    pub days: i64,
+    /// Random seed: the same seed gives the same data
+    #[arg(long, default_value_t = GenConfig::default().seed)]
+    pub seed: u64,
+}
+
+impl DataSetArgs {
+    /// The generator's configuration (default end and scale), after checking
+    /// the ranges.
+    pub fn config(&self) -> crate::error::Result<GenConfig> {
+        use crate::error::CliError;
+        if self.accounts == 0 || self.accounts > 100_000_000 {
+            return Err(CliError::msg("--accounts must be between 1 and 100000000"));
+        }
+        if !(1..=36_500).contains(&self.days) {
+            return Err(CliError::msg("--days must be between 1 and 36500"));
+        }
+        Ok(GenConfig {
+            accounts: self.accounts,
+            days: self.days,
+            seed: self.seed,
+            ..GenConfig::default()
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -767,29 +795,55 @@ pub fn run(args: GenerateArgs) -> crate::error::Result<()> {
     let end_day = churnkit_core::agg::text::parse_date(args.end.trim()).ok_or_else(|| {
         CliError::msg(format!("--end: '{}' is not a date (YYYY-MM-DD)", args.end))
     })?;
-    if args.accounts == 0 || args.accounts > 100_000_000 {
-        return Err(CliError::msg("--accounts must be between 1 and 100000000"));
-    }
-    if !(1..=36_500).contains(&args.days) {
-        return Err(CliError::msg("--days must be between 1 and 36500"));
-    }
+    let base = args.size.config()?;
     if !(args.scale > 0.0 && args.scale <= 1000.0) {
         return Err(CliError::msg(
             "--scale must be greater than 0 and at most 1000",
         ));
     }
     let cfg = GenConfig {
-        accounts: args.accounts,
-        days: args.days,
-        seed: args.seed,
         end: end_day * DAY,
         scale: args.scale,
+        ..base
     };
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| CliError::msg(format!("{}: {e}", args.out.display())))?;
-    let ext = args.format.extension();
-    // write to hidden temporary files, renamed only when everything succeeded:
-    // an interrupted run never leaves a file that looks complete
+    let started = std::time::Instant::now();
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let stats = write_dataset(&cfg, &args.out, args.format, |written| {
+        if progress {
+            eprint!("\rchurnkit generate: {written} events ...");
+        }
+    });
+    if progress {
+        eprint!("\r\x1b[K");
+    }
+    let stats = stats?;
+    eprintln!(
+        "churnkit generate: {} accounts, {} events, {} MRR rows, {} tickets in {:.1}s -> {}",
+        stats.accounts,
+        stats.events,
+        stats.mrr_rows,
+        stats.tickets,
+        started.elapsed().as_secs_f64(),
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// Write the data set of `cfg` into `dir` (created if missing) as
+/// `DIR/{accounts,events,mrr,tickets}.EXT`: into hidden temporary files,
+/// renamed only when all four are complete, so an interrupted or failed run
+/// never leaves a file that looks complete. `events_written` is called with
+/// the running count of events after each batch.
+pub fn write_dataset(
+    cfg: &GenConfig,
+    dir: &std::path::Path,
+    format: FileFormat,
+    mut events_written: impl FnMut(u64),
+) -> crate::error::Result<GenStats> {
+    use crate::error::CliError;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CliError::msg(format!("cannot create '{}': {e}", dir.display())))?;
+    let ext = format.extension();
     let tables = [
         ("accounts", accounts_schema()),
         ("events", events_schema()),
@@ -797,18 +851,23 @@ pub fn run(args: GenerateArgs) -> crate::error::Result<()> {
         ("tickets", tickets_schema()),
     ];
     let mut writers = Vec::new();
+    let cleanup = |writers: &[(&str, std::path::PathBuf, FileWriter)]| {
+        for w in writers {
+            let _ = std::fs::remove_file(&w.1);
+        }
+    };
     for (name, schema) in &tables {
-        let tmp = args.out.join(format!(".{name}.{ext}.partial"));
-        writers.push((
-            *name,
-            tmp.clone(),
-            FileWriter::create(&tmp, args.format, schema.clone())?,
-        ));
+        let tmp = dir.join(format!(".{name}.{ext}.partial"));
+        match FileWriter::create(&tmp, format, schema.clone()) {
+            Ok(w) => writers.push((*name, tmp, w)),
+            Err(e) => {
+                cleanup(&writers);
+                return Err(e);
+            }
+        }
     }
-    let started = std::time::Instant::now();
-    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut written = 0u64;
-    let stats = generate(&cfg, |table, batch| {
+    let stats = generate(cfg, |table, batch| {
         let w = writers
             .iter_mut()
             .find(|w| w.0 == table)
@@ -816,20 +875,10 @@ pub fn run(args: GenerateArgs) -> crate::error::Result<()> {
         w.2.write(&batch)?;
         if table == "events" {
             written += batch.num_rows() as u64;
-            if progress {
-                eprint!("\rchurnkit generate: {written} events ...");
-            }
+            events_written(written);
         }
         Ok(())
     });
-    if progress {
-        eprint!("\r\x1b[K");
-    }
-    let cleanup = |writers: &[(&str, std::path::PathBuf, FileWriter)]| {
-        for w in writers {
-            let _ = std::fs::remove_file(&w.1);
-        }
-    };
     let stats = match stats {
         Ok(s) => s,
         Err(e) => {
@@ -843,18 +892,9 @@ pub fn run(args: GenerateArgs) -> crate::error::Result<()> {
         done.push((name, tmp));
     }
     for (name, tmp) in done {
-        let dest = args.out.join(format!("{name}.{ext}"));
+        let dest = dir.join(format!("{name}.{ext}"));
         std::fs::rename(&tmp, &dest)
             .map_err(|e| CliError::msg(format!("{}: {e}", dest.display())))?;
     }
-    eprintln!(
-        "churnkit generate: {} accounts, {} events, {} MRR rows, {} tickets in {:.1}s -> {}",
-        stats.accounts,
-        stats.events,
-        stats.mrr_rows,
-        stats.tickets,
-        started.elapsed().as_secs_f64(),
-        args.out.display()
-    );
-    Ok(())
+    Ok(stats)
 }

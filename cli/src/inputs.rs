@@ -492,15 +492,16 @@ pub async fn map_input(
             (frame, schema)
         }
         FileFormat::NdJson => {
+            let unreadable = |e: datafusion::error::DataFusionError| {
+                input.error(format!(
+                    "cannot read it as newline-delimited JSON (one object per line): {}",
+                    df_message(&e)
+                ))
+            };
             let inferred = ctx
                 .read_json(path_str, JsonReadOptions::default().file_extension(&dotted))
                 .await
-                .map_err(|e| {
-                    input.error(format!(
-                        "cannot read it as newline-delimited JSON (one object per line): {}",
-                        df_message(&e)
-                    ))
-                })?;
+                .map_err(unreadable)?;
             // a column that is null in every sampled line is inferred as Null:
             // read it as the family's natural JSON type instead
             let schema = json_schema(inferred.schema().as_arrow(), input.spec);
@@ -512,12 +513,7 @@ pub async fn map_input(
                         .schema(&schema),
                 )
                 .await
-                .map_err(|e| {
-                    input.error(format!(
-                        "cannot read it as newline-delimited JSON (one object per line): {}",
-                        df_message(&e)
-                    ))
-                })?;
+                .map_err(unreadable)?;
             (frame, schema)
         }
     };

@@ -25,7 +25,7 @@ pub struct DemoArgs {
     /// Output directory (created if missing)
     #[arg(long, value_name = "DIR", default_value = "churnkit-demo")]
     pub out: PathBuf,
-    /// The data set's size and seed (it ends 2024-07-01, the demo's as_of())
+    // the data set's size and seed; it always ends 2024-07-01, the demo's as_of()
     #[command(flatten)]
     pub size: DataSetArgs,
     /// No progress on stderr

@@ -694,7 +694,7 @@ pub struct DataSetArgs {
     /// Number of accounts
     #[arg(long, default_value_t = GenConfig::default().accounts)]
     pub accounts: u64,
-    /// Days of history before the end date (2024-07-01 unless --end)
+    /// Days of history up to the end date (2024-07-01; generate can change it with --end)
     #[arg(long, default_value_t = GenConfig::default().days)]
     pub days: i64,
     /// Random seed: the same seed gives the same data

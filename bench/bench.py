@@ -169,11 +169,11 @@ def duckdb(sql, parquet):
 
 # ------------------------------------------------------- the ETL job (#4)
 
-def cli_run(data_dir, out):
+def cli_run(data_dir, out, ext="parquet"):
     """`churnkit run` on the four generated inputs: every view + report.html."""
     args = [CHURNKIT, "run", "--quiet", "--as-of", "2024-07-01T00:00:00Z", "--out", out]
     for t in ("events", "accounts", "mrr", "tickets"):
-        args += [f"--{t}", os.path.join(data_dir, f"{t}.parquet")]
+        args += [f"--{t}", os.path.join(data_dir, f"{t}.{ext}")]
     secs, rss, out_text = child_peak_rss(args)
     return secs, rss, out_text.strip().splitlines()[0]
 
@@ -239,6 +239,7 @@ def main():
         ("duckdb_engagement_plain", lambda: duckdb(DUCK_ENGAGEMENT, parquet)),
         ("duckdb_cohort_plain", lambda: duckdb(DUCK_COHORT, parquet)),
         ("cli_run_every_view", lambda: cli_run(os.path.dirname(parquet), os.path.join(data, "run-out"))),
+        ("cli_run_every_view_csv_inputs", lambda: cli_run(os.path.dirname(csv_path), os.path.join(data, "run-out-csv"), "csv")),
         ("cli_demo_default", lambda: cli_demo(os.path.join(a.data, "demo-out"))),
     ]
     for name, fn in plan:
@@ -294,7 +295,8 @@ def write_markdown(path, meta, R, ratios):
     lines += ["", "Peak RSS: Postgres = the backend running the query (parallel workers not included);",
               "DataFusion = the `churnkit sql` process; DuckDB = the Python process running duckdb.",
               "`cli_run_every_view` = `churnkit run` on these events plus the generated accounts, mrr and tickets",
-              "(all twelve views and report.html, Parquet out); `cli_demo_default` = `churnkit demo` (generates",
+              "(all twelve views and report.html, Parquet out), from the Parquet files or (`_csv_inputs`) the same data as CSV;",
+              "`cli_demo_default` = `churnkit demo` (generates",
               "the default 2000-account data set, then runs it). Their result is the first line they print.", ""]
     # the hand-written analysis below the tables is kept across runs
     try:

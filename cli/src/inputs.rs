@@ -607,6 +607,16 @@ pub async fn map_input(
     let frame = frame
         .select(exprs)
         .map_err(|e| input.error(format!("cannot map it onto the input contract: {e}")))?;
+    // Text is parsed once, here: several views read the events, and
+    // re-parsing a CSV file for each of them was most of the run. Parquet is
+    // columnar and cheap to read again: it stays streamed.
+    let frame = match format {
+        FileFormat::Parquet => frame,
+        FileFormat::Csv | FileFormat::NdJson => frame
+            .cache()
+            .await
+            .map_err(|e| input.error(format!("cannot map it onto the input contract: {e}")))?,
+    };
     Ok(MappedInput {
         relation: input.spec.relation,
         frame,

@@ -18,6 +18,9 @@ use datafusion::arrow::datatypes::{DataType, Date32Type, Float64Type};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 
+use churnkit_core::agg::survival;
+use churnkit_core::time;
+
 use crate::error::{CliError, Result};
 
 /// The views the report reads (the run verb keeps their batches in memory;
@@ -321,30 +324,14 @@ fn label(name: &str) -> String {
 
 /// (year, month, day) of a day count since 1970-01-01 (proleptic Gregorian).
 fn civil(days: i32) -> (i64, u32, u32) {
-    let z = i64::from(days) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    time::civil_from_days(i64::from(days))
 }
 
 /// Days since 1970-01-01 of the first day of the month after the one of `days`.
 fn next_month_start(days: i32) -> i64 {
     let (y, m, _) = civil(days);
     let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    // days_from_civil
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = if m > 2 { m - 3 } else { m + 9 } as i64;
-    let doy = (153 * mp + 2) / 5;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    time::days_from_civil(y, m, 1)
 }
 
 /// `2024-03`.
@@ -1176,23 +1163,18 @@ impl Curve {
     fn churned(&self) -> f64 {
         self.points.iter().map(|p| p.3).sum()
     }
-    /// The first tenure where the survival is at or below 0.5.
+    fn days_and_survival(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        self.points.iter().map(|p| (p.0, p.1))
+    }
+    /// The median lifetime (core's definition: the first tenure where the
+    /// survival is at or below 0.5).
     fn median(&self) -> Option<f64> {
-        self.points.iter().find(|p| p.1 <= 0.5).map(|p| p.0)
+        survival::median_of_curve(self.days_and_survival())
     }
     /// The survival after `days`; None beyond the last observed tenure.
     fn at(&self, days: f64) -> Option<f64> {
         let last = self.points.last()?;
-        if days > last.0 {
-            return None;
-        }
-        Some(
-            self.points
-                .iter()
-                .take_while(|p| p.0 <= days)
-                .last()
-                .map_or(1.0, |p| p.1),
-        )
+        (days <= last.0).then(|| survival::survival_on_curve(self.days_and_survival(), days))
     }
 }
 

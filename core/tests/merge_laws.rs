@@ -121,6 +121,18 @@ proptest! {
         prop_assert_eq!(&merged, &all);
         let curve = all.curve();
         prop_assert!(curve.windows(2).all(|w| w[1].survival <= w[0].survival));
+        // the curve read back (as the report reads the customer_lifetime view)
+        // gives the summary's own S(days) and median
+        let points: Vec<(f64, f64)> = curve.iter().map(|p| (p.days, p.survival)).collect();
+        for days in [-1.0, 0.0, 0.5, 17.0, 199.5, 200.0, 399.0, 1e9] {
+            prop_assert_eq!(survival::survival_on_curve(points.iter().copied(), days), all.survival_at(days).unwrap());
+        }
+        let median = survival::median_of_curve(points.iter().copied());
+        prop_assert_eq!(median, all.median_lifetime());
+        if let Some(m) = median {
+            prop_assert!(all.survival_at(m).unwrap() <= 0.5);
+            prop_assert!(points.iter().filter(|p| p.0 < m).all(|p| p.1 > 0.5));
+        }
     }
 
     #[test]

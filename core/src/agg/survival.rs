@@ -152,10 +152,7 @@ impl SurvivalSummary {
     /// Smallest tenure at which S ≤ 0.5; None when the curve never gets
     /// there (lifelines reports infinity).
     pub fn median_lifetime(&self) -> Option<f64> {
-        self.curve()
-            .into_iter()
-            .find(|p| p.survival <= 0.5)
-            .map(|p| p.days)
+        median_of_curve(self.curve().iter().map(|p| (p.days, p.survival)))
     }
 
     pub fn encode(&self) -> Vec<u8> {
@@ -198,4 +195,26 @@ impl SurvivalSummary {
             Err(ChurnError::new(TYPE_NAME, "input", "tenures must be distinct, sorted, finite and non-negative, each with at least one customer".to_string()))
         }
     }
+}
+
+/// The median lifetime of a Kaplan–Meier curve given as `(days, survival)`
+/// points in tenure order (e.g. the rows of the `customer_lifetime` view):
+/// the smallest tenure at which S ≤ 0.5, None when the curve never gets
+/// there. [`SurvivalSummary::median_lifetime`] is this on its own curve.
+pub fn median_of_curve(points: impl IntoIterator<Item = (f64, f64)>) -> Option<f64> {
+    points
+        .into_iter()
+        .find(|&(_, survival)| survival <= 0.5)
+        .map(|(days, _)| days)
+}
+
+/// S(days) read off a Kaplan–Meier curve given as `(days, survival)` points
+/// in tenure order: the survival of the last point at or before `days`, 1
+/// before the first (the step function of [`SurvivalSummary::survival_at`]).
+pub fn survival_on_curve(points: impl IntoIterator<Item = (f64, f64)>, days: f64) -> f64 {
+    points
+        .into_iter()
+        .take_while(|&(t, _)| t <= days)
+        .last()
+        .map_or(1.0, |(_, survival)| survival)
 }

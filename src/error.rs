@@ -1,16 +1,18 @@
 //! The one mapping of core errors onto Postgres errors.
 
-use churnkit_core::ChurnError;
+use churnkit_core::{ChurnError, ErrorKind};
 use pgrx::prelude::*;
 
-/// Raise a core error: SQLSTATE 22023 (`invalid_parameter_value`), message =
-/// the error's `Display` text, unchanged.
+/// Raise a core error with the SQLSTATE of its kind — 22023
+/// (`invalid_parameter_value`), 22008 (`datetime_field_overflow`) or 53200
+/// (`out_of_memory`) — and its `Display` text, unchanged, as the message.
 pub(crate) fn raise(err: &ChurnError) -> ! {
-    ereport!(
-        ERROR,
-        PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
-        err.to_string()
-    );
+    let code = match err.kind {
+        ErrorKind::InvalidArgument => PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+        ErrorKind::DatetimeOverflow => PgSqlErrorCode::ERRCODE_DATETIME_FIELD_OVERFLOW,
+        ErrorKind::OutOfMemory => PgSqlErrorCode::ERRCODE_OUT_OF_MEMORY,
+    };
+    ereport!(ERROR, code, err.to_string());
 }
 
 /// The value of a core result, or the error raised as [`raise`] does.

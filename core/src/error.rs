@@ -1,6 +1,9 @@
 //! The one error type of churnkit. Both adapters show its `Display` text
-//! unchanged: Postgres raises it with SQLSTATE 22023
-//! (`invalid_parameter_value`), DataFusion returns it as an execution error.
+//! unchanged: Postgres raises it with the SQLSTATE of its [`ErrorKind`]
+//! (22023 `invalid_parameter_value` for an invalid argument, 22008
+//! `datetime_field_overflow` for a timestamp outside churnkit's range, 53200
+//! `out_of_memory` when a state cannot grow), DataFusion returns it as an
+//! execution error.
 
 use std::fmt;
 
@@ -14,6 +17,30 @@ pub struct ChurnError {
     pub function: &'static str,
     pub argument: &'static str,
     pub detail: String,
+    pub kind: ErrorKind,
+}
+
+/// What went wrong, for the engine's error class (Postgres: the SQLSTATE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorKind {
+    /// An argument or stored value that is present but invalid (22023).
+    #[default]
+    InvalidArgument,
+    /// A timestamp outside churnkit's range, or ±infinity (22008).
+    DatetimeOverflow,
+    /// A state could not grow: the allocation failed (53200).
+    OutOfMemory,
+}
+
+impl ErrorKind {
+    /// The Postgres SQLSTATE of this kind of error.
+    pub fn sqlstate(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidArgument => "22023",
+            ErrorKind::DatetimeOverflow => "22008",
+            ErrorKind::OutOfMemory => "53200",
+        }
+    }
 }
 
 impl ChurnError {
@@ -22,12 +49,37 @@ impl ChurnError {
             function,
             argument,
             detail: detail.into(),
+            kind: ErrorKind::InvalidArgument,
+        }
+    }
+
+    /// A timestamp argument outside churnkit's range (SQLSTATE 22008).
+    pub fn datetime_overflow(
+        function: &'static str,
+        argument: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        ChurnError {
+            kind: ErrorKind::DatetimeOverflow,
+            ..ChurnError::new(function, argument, detail)
+        }
+    }
+
+    /// A state of `function` that could not grow (SQLSTATE 53200). The
+    /// message reads `function: out of memory: detail`.
+    pub fn out_of_memory(function: &'static str, detail: impl Into<String>) -> Self {
+        ChurnError {
+            kind: ErrorKind::OutOfMemory,
+            ..ChurnError::new(function, "state", detail)
         }
     }
 }
 
 impl fmt::Display for ChurnError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.kind == ErrorKind::OutOfMemory {
+            return write!(f, "{}: out of memory: {}", self.function, self.detail);
+        }
         write!(
             f,
             "{}: invalid {}: {}",

@@ -8,4 +8,4 @@ pub mod error;
 pub mod scalar;
 pub mod time;
 
-pub use error::{ChurnError, Result};
+pub use error::{ChurnError, ErrorKind, Result};

@@ -2,11 +2,25 @@
 //!
 //! A timestamp in core is an `i64` count of microseconds since
 //! 1970-01-01 00:00:00 UTC (Arrow's `Timestamp(Microsecond, UTC)`); the
-//! Postgres adapter shifts its 2000-01-01 epoch onto it. Every function here
-//! is total on the whole `i64` range: nothing overflows or panics, whatever
-//! the input. Calendar dates use the proleptic Gregorian calendar computed
-//! with plain integer arithmetic, so the range is not limited by a date
-//! library.
+//! Postgres adapter shifts its 2000-01-01 epoch onto it. Calendar dates use
+//! the proleptic Gregorian calendar computed with plain integer arithmetic,
+//! so the range is not limited by a date library.
+//!
+//! # The range of time
+//!
+//! Functions take timestamps from [`MIN_TIMESTAMP`] (4714-11-24 BC, the first
+//! instant Postgres accepts) to [`MAX_TIMESTAMP`] (294246-12-31
+//! 23:59:59.999999 UTC, the last whole year that fits in `i64` µs since 1970).
+//! Anything else, `±infinity` included, is an error of kind
+//! [`ErrorKind::DatetimeOverflow`](crate::ErrorKind) (SQLSTATE 22008) naming
+//! the function and the argument, in both engines ([`check_timestamp`]).
+//! Postgres' `infinity` / `-infinity` reach core as `i64::MAX` / `i64::MIN`.
+//!
+//! Stored values are wider: a summary written by churnkit 0.1.0 (which took
+//! `±infinity` as the ends of `i64`) may hold any `i64` timestamp and any
+//! period of [`Granularity::period_range`]; they stay readable, in text and
+//! binary form. Every function here is total on those domains: nothing
+//! overflows, in debug or in release.
 
 use crate::error::{ChurnError, Result};
 use chrono::{Offset, TimeZone};
@@ -19,13 +33,34 @@ pub const MICROS_PER_DAY: i64 = 24 * MICROS_PER_HOUR;
 /// µs between 1970-01-01 (Unix/Arrow epoch) and 2000-01-01 (Postgres epoch).
 pub const PG_EPOCH_OFFSET_MICROS: i64 = 946_684_800 * MICROS_PER_SECOND;
 
+/// The first timestamp churnkit computes with: 4714-11-24 BC 00:00 UTC
+/// (astronomical year -4713), Postgres' first.
+pub const MIN_TIMESTAMP: i64 = days_from_civil(-4713, 11, 24) * MICROS_PER_DAY;
+
+/// The last timestamp churnkit computes with: 294246-12-31 23:59:59.999999
+/// UTC. (Postgres goes on to 294276; `i64` µs since 1970 ends in 294247.)
+pub const MAX_TIMESTAMP: i64 = days_from_civil(294_247, 1, 1) * MICROS_PER_DAY - 1;
+
+/// The range of [`MIN_TIMESTAMP`]..=[`MAX_TIMESTAMP`], for messages and docs.
+pub const TIMESTAMP_RANGE: &str = "4714-11-24 BC to 294246-12-31 AD (UTC)";
+
+/// `infinity` as core sees it (Postgres' `DT_NOEND`).
+pub const INFINITY: i64 = i64::MAX;
+/// `-infinity` as core sees it (Postgres' `DT_NOBEGIN`).
+pub const NEG_INFINITY: i64 = i64::MIN;
+
 /// A Postgres `timestamptz` datum (µs since 2000-01-01) as a core timestamp.
-/// `infinity`/`-infinity` (i64::MAX/MIN) stay the largest/smallest timestamp.
+/// `infinity`/`-infinity` stay [`INFINITY`]/[`NEG_INFINITY`]; a finite
+/// timestamp too late for `i64` µs since 1970 (after 294247-01-10) becomes
+/// `i64::MAX - 1`, which [`check_timestamp`] refuses like every timestamp
+/// after [`MAX_TIMESTAMP`].
 #[inline]
 pub fn from_pg_timestamp(pg: i64) -> i64 {
     match pg {
         i64::MAX | i64::MIN => pg,
-        _ => pg.saturating_add(PG_EPOCH_OFFSET_MICROS),
+        _ => pg
+            .checked_add(PG_EPOCH_OFFSET_MICROS)
+            .unwrap_or(i64::MAX - 1),
     }
 }
 
@@ -38,26 +73,57 @@ pub fn to_pg_timestamp(ts: i64) -> i64 {
     }
 }
 
+/// `ts` when it is a timestamp churnkit computes with (see the module docs),
+/// else the error (SQLSTATE 22008) naming `function` and `argument`. Every
+/// timestamp argument of every function and aggregate goes through this, in
+/// both engines.
+#[inline(always)]
+pub fn check_timestamp(function: &'static str, argument: &'static str, ts: i64) -> Result<i64> {
+    if (MIN_TIMESTAMP..=MAX_TIMESTAMP).contains(&ts) {
+        Ok(ts)
+    } else {
+        Err(timestamp_out_of_range(function, argument, ts))
+    }
+}
+
+/// The error of [`check_timestamp`].
+#[cold]
+#[inline(never)]
+pub fn timestamp_out_of_range(
+    function: &'static str,
+    argument: &'static str,
+    ts: i64,
+) -> ChurnError {
+    let detail = match ts {
+        INFINITY => "infinity is not a point in time (use NULL for none)".to_string(),
+        NEG_INFINITY => "-infinity is not a point in time (use NULL for none)".to_string(),
+        _ => format!("timestamp out of range (churnkit computes with {TIMESTAMP_RANGE})"),
+    };
+    ChurnError::datetime_overflow(function, argument, detail)
+}
+
 /// Days since 1970-01-01 (floor), for any timestamp.
 #[inline]
-pub fn day_number(ts: i64) -> i64 {
+pub const fn day_number(ts: i64) -> i64 {
     ts.div_euclid(MICROS_PER_DAY)
 }
 
 /// Day of the week of a day number: 0 = Monday ... 6 = Sunday.
 #[inline]
-pub fn weekday(day: i64) -> i64 {
+pub const fn weekday(day: i64) -> i64 {
     (day + 3).rem_euclid(7) // 1970-01-01 was a Thursday
 }
 
 /// ISO week number since the week of 1970-01-01 (weeks start on Monday).
 #[inline]
-pub fn week_number(day: i64) -> i64 {
+pub const fn week_number(day: i64) -> i64 {
     (day + 3).div_euclid(7)
 }
 
-/// (year, month 1..=12, day 1..=31) of a day number (H. Hinnant's algorithm).
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+/// (year, month 1..=12, day 1..=31) of a day number (H. Hinnant's
+/// algorithm). Domain: |z| < 2^60 (every day of an `i64` µs timestamp is
+/// below 2^37).
+pub const fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -70,8 +136,9 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// Day number of a civil date (inverse of [`civil_from_days`]).
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+/// Day number of a civil date (inverse of [`civil_from_days`]). Domain:
+/// |y| < 2^50, `m` in 1..=12, `d` in 1..=31.
+pub const fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);
@@ -154,9 +221,15 @@ impl Granularity {
     /// months, quarters and years from year 0 (`year * 12 + month0` ...).
     /// These indices are part of the stored format of `activity`. Consecutive periods have
     /// consecutive indices, so the difference of two indices is the number of
-    /// period boundaries between them.
-    pub fn period_index(self, ts: i64) -> i64 {
-        let day = day_number(ts);
+    /// period boundaries between them. Total on `i64`.
+    #[inline]
+    pub const fn period_index(self, ts: i64) -> i64 {
+        self.period_of_day(day_number(ts))
+    }
+
+    /// Index of the period containing a day number (domain: the day numbers
+    /// of `i64` timestamps, and a little beyond).
+    pub const fn period_of_day(self, day: i64) -> i64 {
         match self {
             Granularity::Day => day,
             Granularity::Week => week_number(day),
@@ -172,19 +245,32 @@ impl Granularity {
         }
     }
 
+    /// The indices of the periods that contain an `i64` timestamp: the
+    /// periods a stored `activity` may hold (0.1.0 stored `±infinity` as the
+    /// ends of `i64`). Binary and text input refuse any other period.
+    #[inline]
+    pub const fn period_range(self) -> (i64, i64) {
+        PERIOD_RANGES[self as usize]
+    }
+
     /// The instants `[start, end)` (µs) of the period with the given index,
     /// or `None` when they do not fit in an i64.
     pub fn period_bounds(self, index: i64) -> Option<(i64, i64)> {
-        // `index` comes from `period_index` of an i64 timestamp, so the day
-        // numbers fit easily; only the instants may not (at the ends of time)
-        let start_of = |i: i64| self.period_start_day(i).checked_mul(MICROS_PER_DAY);
+        let start_of = |i: i64| self.period_start_day(i)?.checked_mul(MICROS_PER_DAY);
         Some((start_of(index)?, start_of(index.checked_add(1)?)?))
     }
 
     /// First day (day number) of the period with the given index; inverse of
-    /// [`Granularity::period_index`] on period starts.
-    pub fn period_start_day(self, index: i64) -> i64 {
-        match self {
+    /// [`Granularity::period_index`] on period starts. `None` for an index
+    /// more than one period outside [`Granularity::period_range`] (no
+    /// timestamp has it).
+    pub fn period_start_day(self, index: i64) -> Option<i64> {
+        let (lo, hi) = self.period_range();
+        if index < lo.checked_sub(1)? || index > hi.checked_add(1)? {
+            return None;
+        }
+        // within the range, every product below is far from overflowing
+        Some(match self {
             Granularity::Day => index,
             Granularity::Week => index * 7 - 3,
             Granularity::Month => {
@@ -194,9 +280,27 @@ impl Granularity {
                 days_from_civil(index.div_euclid(4), (index.rem_euclid(4) * 3 + 1) as u32, 1)
             }
             Granularity::Year => days_from_civil(index, 1, 1),
-        }
+        })
     }
 }
+
+const fn range_of(g: Granularity) -> (i64, i64) {
+    (g.period_index(i64::MIN), g.period_index(i64::MAX))
+}
+
+/// [`Granularity::period_range`] of each granularity, in declaration order.
+const PERIOD_RANGES: [(i64, i64); 5] = [
+    range_of(Granularity::Day),
+    range_of(Granularity::Week),
+    range_of(Granularity::Month),
+    range_of(Granularity::Quarter),
+    range_of(Granularity::Year),
+];
+
+/// 400 Gregorian years (146,097 days, a whole number of weeks), in µs.
+const FOUR_CENTURIES_MICROS: i64 = 146_097 * MICROS_PER_DAY;
+/// An instant well inside the zone library's range (the year 200000).
+const ZONE_PROBE_LIMIT: i64 = days_from_civil(200_000, 1, 1) * MICROS_PER_DAY;
 
 /// A time zone: UTC, or a zone of the IANA database (embedded, so results do
 /// not depend on the server's tzdata or on the session's `TimeZone`).
@@ -232,7 +336,17 @@ impl Zone {
         match self {
             Zone::Utc => Ok(ts),
             Zone::Iana(tz) => {
-                let secs = ts.div_euclid(MICROS_PER_SECOND);
+                // The zone library stops at the year 262143; the Gregorian
+                // calendar (weekdays included) and a zone's rules repeat
+                // every 400 years, so a later instant takes the offset of
+                // the same instant 400·k years earlier.
+                let probe = if ts > ZONE_PROBE_LIMIT {
+                    ts - (ts - ZONE_PROBE_LIMIT) / FOUR_CENTURIES_MICROS * FOUR_CENTURIES_MICROS
+                        - FOUR_CENTURIES_MICROS
+                } else {
+                    ts
+                };
+                let secs = probe.div_euclid(MICROS_PER_SECOND);
                 let dt = chrono::DateTime::from_timestamp(secs, 0).ok_or_else(|| {
                     ChurnError::new(function, argument, format!("timestamp {ts} µs since 1970 is outside the supported range for time zone conversion"))
                 })?;
@@ -346,7 +460,7 @@ mod tests {
             Granularity::Year,
         ] {
             for idx in -5000..5000 {
-                let start = g.period_start_day(idx);
+                let start = g.period_start_day(idx).unwrap();
                 assert_eq!(g.period_index(start * MICROS_PER_DAY), idx, "{g:?} {idx}");
                 assert_eq!(
                     g.period_index((start - 1) * MICROS_PER_DAY),

@@ -50,7 +50,7 @@ proptest! {
         for part in split(&rows, &cuts, seed) {
             let p = fold(&part);
             let p = EngagementSummary::decode(&p.encode()).unwrap();
-            merged.merge(&p);
+            merged.merge(&p).unwrap();
         }
         prop_assert_eq!(&merged, &all);
         prop_assert_eq!(EngagementSummary::decode(&all.encode()).unwrap(), all.clone());
@@ -116,7 +116,7 @@ proptest! {
         let all = fold(&rows);
         let mut merged = SurvivalSummary::new();
         for part in split(&rows, &cuts, seed) {
-            merged.merge(&SurvivalSummary::decode(&fold(&part).encode()).unwrap());
+            merged.merge(&SurvivalSummary::decode(&fold(&part).encode()).unwrap()).unwrap();
         }
         prop_assert_eq!(&merged, &all);
         let curve = all.curve();
@@ -161,10 +161,10 @@ proptest! {
     fn period_set_is_a_set(items in proptest::collection::vec(prop_oneof![8 => -5000i64..5000, 1 => any::<i64>(), 1 => -200_000i64..200_000], 0..300),
                            cuts in proptest::collection::vec(any::<usize>(), 0..5), seed in any::<u64>()) {
         let expected: std::collections::BTreeSet<i64> = items.iter().copied().collect();
-        let fold = |xs: &[i64]| { let mut s = PeriodSet::new(); for &x in xs { s.insert(x); } s };
+        let fold = |xs: &[i64]| { let mut s = PeriodSet::new(); for &x in xs { s.insert(x).unwrap(); } s };
         let mut merged = PeriodSet::new();
         for part in split(&items, &cuts, seed) {
-            merged.merge(&fold(&part));
+            merged.merge(&fold(&part)).unwrap();
         }
         for s in [fold(&items), merged] {
             prop_assert_eq!(s.len(), expected.len());

@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use churnkit_core::scalar::*;
-use churnkit_core::time::{Granularity, PeriodCache, Zone, MICROS_PER_DAY, MICROS_PER_HOUR};
+use churnkit_core::time::{self, Granularity, PeriodCache, Zone, MICROS_PER_DAY, MICROS_PER_HOUR};
 use proptest::prelude::*;
 
 /// Any f64, with the awkward ones (NaN, ±inf, -0, huge, tiny) well represented.
@@ -27,6 +27,9 @@ fn any_ts() -> impl Strategy<Value = i64> {
         3 => -4_000_000_000_000_000i64..8_000_000_000_000_000i64,
         1 => Just(i64::MIN),
         1 => Just(i64::MAX),
+        1 => Just(time::MIN_TIMESTAMP),
+        1 => Just(time::MAX_TIMESTAMP),
+        1 => time::MAX_TIMESTAMP - 1_000_000_000..=i64::MAX,
         2 => any::<i64>(),
     ]
 }
@@ -142,10 +145,22 @@ proptest! {
 
     #[test]
     fn cohort_period_never_panics(a in any_ts(), b in any_ts(), g in granularity()) {
-        let p = cohort_period(a, b, g, Zone::Utc).unwrap();
-        prop_assert_eq!(p, -cohort_period(b, a, g, Zone::Utc).unwrap());
+        // one rule with or without a zone: a timestamp of churnkit's range
+        // gives a period, any other one (±infinity too) the 22008 error
+        let in_range = |t: i64| (time::MIN_TIMESTAMP..=time::MAX_TIMESTAMP).contains(&t);
         let z = Zone::parse("cohort_period", "time_zone", "Asia/Kolkata").unwrap();
-        let _ = cohort_period(a, b, g, z);
+        for zone in [Zone::Utc, z] {
+            match cohort_period(a, b, g, zone) {
+                Ok(p) => {
+                    prop_assert!(in_range(a) && in_range(b));
+                    prop_assert_eq!(p, -cohort_period(b, a, g, zone).unwrap());
+                }
+                Err(e) => {
+                    prop_assert!(!in_range(a) || !in_range(b), "{}", e);
+                    prop_assert_eq!(e.kind, churnkit_core::ErrorKind::DatetimeOverflow);
+                }
+            }
+        }
     }
 
     #[test]

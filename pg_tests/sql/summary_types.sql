@@ -167,6 +167,28 @@ SELECT regress.run(format($q$COPY st_raw TO PROGRAM %L (FORMAT binary)$q$,
                           'cat > /tmp/churnkit_regress_' || pg_backend_pid() || '.raw')) AS copy_out;
 SELECT regress.run(format($q$COPY st_raw_activity FROM PROGRAM %L (FORMAT binary)$q$,
                           'cat /tmp/churnkit_regress_' || pg_backend_pid() || '.raw && rm -f /tmp/churnkit_regress_' || pg_backend_pid() || '.raw')) AS copy_in;
+-- issue #8: binary input is exactly as strict as text input. A "year"
+-- activity of period 2^62 (no timestamp has it; 0.1.0 took it and gave a
+-- wrapped cohort_start of 2091-11-10) and a varint written in two bytes
+-- (0.1.0 took it: its bytes would not read back the same) are refused.
+TRUNCATE st_raw;
+INSERT INTO st_raw VALUES ('\x010401feffffffffffffffff01'::bytea);
+SELECT regress.run(format($q$COPY st_raw TO PROGRAM %L (FORMAT binary)$q$,
+                          'cat > /tmp/churnkit_regress_' || pg_backend_pid() || '.raw')) AS copy_out;
+SELECT regress.run(format($q$COPY st_raw_activity FROM PROGRAM %L (FORMAT binary)$q$,
+                          'cat /tmp/churnkit_regress_' || pg_backend_pid() || '.raw')) AS copy_in;
+TRUNCATE st_raw;
+INSERT INTO st_raw VALUES ('\x0102018200'::bytea);
+SELECT regress.run(format($q$COPY st_raw TO PROGRAM %L (FORMAT binary)$q$,
+                          'cat > /tmp/churnkit_regress_' || pg_backend_pid() || '.raw')) AS copy_out;
+SELECT regress.run(format($q$COPY st_raw_activity FROM PROGRAM %L (FORMAT binary)$q$,
+                          'cat /tmp/churnkit_regress_' || pg_backend_pid() || '.raw && rm -f /tmp/churnkit_regress_' || pg_backend_pid() || '.raw')) AS copy_in;
+-- what 0.1.0 stored for activity_agg('-infinity', 'week') reads back from
+-- its text form (a pg_dump of it restores), and its cohort start is 22008
+SELECT a::text::churnkit.activity::text = a::text AS round_trip,
+       regress.outcome(format($q$SELECT churnkit.cohort_start(%L::churnkit.activity)$q$, a)) AS cohort_start
+FROM (VALUES ('{"granularity":"week","periods":["-290308-12-15"],"version":1}'::churnkit.activity)) AS v(a);
+SELECT regress.outcome($$ SELECT churnkit.activity_agg('-infinity'::timestamptz, 'week') $$);
 
 -- large summaries are stored compressed / out of line and read back whole
 CREATE TEMP TABLE st_large AS

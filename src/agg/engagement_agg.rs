@@ -26,8 +26,7 @@ impl AggState for EngagementAgg {
         EngagementSummary::decode(bytes).map(EngagementAgg)
     }
     fn merge(&mut self, other: &Self) -> Result<()> {
-        self.0.merge(&other.0);
-        Ok(())
+        self.0.merge(&other.0)
     }
 }
 

@@ -24,8 +24,7 @@ impl AggState for SurvivalAgg {
         SurvivalSummary::decode(bytes).map(SurvivalAgg)
     }
     fn merge(&mut self, other: &Self) -> Result<()> {
-        self.0.merge(&other.0);
-        Ok(())
+        self.0.merge(&other.0)
     }
 }
 

@@ -3,9 +3,10 @@
 //! and `retention_counts(activity [, mode])` over the customers of a cohort.
 
 use super::codec::{Reader, Writer};
+use super::grow;
 use super::period_set::PeriodSet;
 use crate::error::{ChurnError, Result};
-use crate::time::{Granularity, PeriodCache, MICROS_PER_DAY};
+use crate::time::{check_timestamp, Granularity, PeriodCache, MICROS_PER_DAY};
 
 pub const TYPE_NAME: &str = "activity";
 const F: &str = "activity_agg";
@@ -92,6 +93,7 @@ impl ActivityState {
 
     #[inline]
     pub fn update(&mut self, occurred_at: i64, granularity: Granularity) -> Result<()> {
+        let occurred_at = check_timestamp(F, "occurred_at", occurred_at)?;
         let a = self.activity.get_or_insert_with(|| Activity {
             granularity,
             periods: PeriodSet::new(),
@@ -100,8 +102,8 @@ impl ActivityState {
             return Err(mixed(a.granularity, granularity));
         }
         a.periods
-            .insert(self.cache.period_index(granularity, occurred_at));
-        Ok(())
+            .insert(self.cache.period_index(granularity, occurred_at))
+            .map_err(|e| e.named(F))
     }
 
     pub fn merge(&mut self, o: &ActivityState) -> Result<()> {
@@ -115,8 +117,7 @@ impl ActivityState {
                 if a.granularity != b.granularity {
                     return Err(mixed(a.granularity, b.granularity));
                 }
-                a.periods.merge(&b.periods);
-                Ok(())
+                a.periods.merge(&b.periods).map_err(|e| e.named(F))
             }
         }
     }
@@ -146,13 +147,12 @@ impl ActivityState {
                 let g = granularity_from_code(r.u8()?)
                     .ok_or_else(|| super::codec::corrupt(T, "bad granularity"))?;
                 let periods = PeriodSet::decode(&mut r)?;
-                if periods.is_empty() {
-                    return Err(super::codec::corrupt(T, "no active period"));
-                }
-                Some(Activity {
+                let a = Activity {
                     granularity: g,
                     periods,
-                })
+                };
+                a.validate()?;
+                Some(a)
             }
             _ => return Err(super::codec::corrupt(T, "bad flag")),
         };
@@ -198,8 +198,14 @@ impl Activity {
     pub fn cohort_start(&self) -> Result<i64> {
         self.granularity
             .period_start_day(self.first())
-            .checked_mul(MICROS_PER_DAY)
-            .ok_or_else(|| ChurnError::new("cohort_start", "activity", "cohort start out of range"))
+            .and_then(|day| day.checked_mul(MICROS_PER_DAY))
+            .ok_or_else(|| {
+                ChurnError::datetime_overflow(
+                    "cohort_start",
+                    "activity",
+                    "the cohort period starts before the first timestamp (-infinity in churnkit 0.1.0)",
+                )
+            })
     }
 
     /// Active in period `n` after the cohort period (0 = the cohort period)?
@@ -249,13 +255,37 @@ impl Activity {
             .ok_or_else(|| super::codec::corrupt(TYPE_NAME, "bad granularity"))?;
         let periods = PeriodSet::decode(&mut r)?;
         r.end()?;
-        if periods.is_empty() {
-            return Err(super::codec::corrupt(TYPE_NAME, "no active period"));
-        }
-        Ok(Activity {
+        let a = Activity {
             granularity: g,
             periods,
-        })
+        };
+        a.validate()?;
+        Ok(a)
+    }
+
+    /// What binary and text input both check: at least one period, and
+    /// every period one that a timestamp can fall in
+    /// ([`Granularity::period_range`]).
+    pub fn validate(&self) -> Result<()> {
+        let (Some(first), Some(last)) = (self.periods.first(), self.periods.last()) else {
+            return Err(ChurnError::new(
+                TYPE_NAME,
+                "input",
+                "an activity has at least one period",
+            ));
+        };
+        let (lo, hi) = self.granularity.period_range();
+        if first < lo || last > hi {
+            return Err(ChurnError::new(
+                TYPE_NAME,
+                "input",
+                format!(
+                    "a {} period that no timestamp falls in",
+                    self.granularity.name()
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -334,6 +364,8 @@ impl RetentionCounts {
         }
         let span = span as usize;
         if self.counts.len() <= span {
+            let more = span + 1 - self.counts.len();
+            grow(&mut self.counts, more).map_err(|e| e.named(R))?;
             self.counts.resize(span + 1, 0);
         }
         match mode {
@@ -369,6 +401,8 @@ impl RetentionCounts {
             _ => {}
         }
         if self.counts.len() < o.counts.len() {
+            let more = o.counts.len() - self.counts.len();
+            grow(&mut self.counts, more).map_err(|e| e.named("retention_counts"))?;
             self.counts.resize(o.counts.len(), 0);
         }
         for (a, b) in self.counts.iter_mut().zip(&o.counts) {

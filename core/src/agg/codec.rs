@@ -98,6 +98,11 @@ impl<'a> Reader<'a> {
             }
             v |= ((b & 0x7f) as u64) << shift;
             if b & 0x80 == 0 {
+                // one encoding per value: a trailing zero group is overlong,
+                // so bytes that decode always re-encode to themselves
+                if b == 0 && shift > 0 {
+                    return Err(self.err("overlong varint"));
+                }
                 return Ok(v);
             }
             shift += 7;
@@ -204,5 +209,11 @@ mod tests {
         assert!(r.u64().is_err());
         let mut r = Reader::new("t", &[1, 100]).unwrap();
         assert!(r.len(1).is_err());
+        // 0 written in two bytes: refused, so decoding is one-to-one
+        let mut r = Reader::new("t", &[1, 0x80, 0x00]).unwrap();
+        assert_eq!(
+            r.u64().unwrap_err().to_string(),
+            "t: invalid input: corrupt binary state (overlong varint)"
+        );
     }
 }

@@ -5,7 +5,7 @@ use super::codec::{Reader, Writer};
 use super::period_set::PeriodSet;
 use crate::error::{ChurnError, Result};
 use crate::scalar::engagement::{engagement_score, EngagementParams};
-use crate::time::day_number;
+use crate::time::{check_timestamp, day_number};
 
 pub const TYPE_NAME: &str = "engagement_summary";
 const F: &str = "engagement_agg";
@@ -37,6 +37,7 @@ impl EngagementSummary {
         duration_seconds: Option<f64>,
         is_key_action: Option<bool>,
     ) -> Result<()> {
+        let occurred_at = check_timestamp(F, "occurred_at", occurred_at)?;
         if let Some(d) = duration_seconds {
             if !d.is_finite() || d < 0.0 {
                 return Err(ChurnError::new(
@@ -48,6 +49,13 @@ impl EngagementSummary {
                     ),
                 ));
             }
+        }
+        // the only step that can fail (out of memory) comes first: an error
+        // leaves the summary unchanged
+        self.days
+            .insert(day_number(occurred_at))
+            .map_err(|e| e.named(F))?;
+        if let Some(d) = duration_seconds {
             self.active_seconds += d;
         }
         self.events += 1;
@@ -62,11 +70,11 @@ impl EngagementSummary {
             self.last_active_at
                 .map_or(occurred_at, |l| l.max(occurred_at)),
         );
-        self.days.insert(day_number(occurred_at));
         Ok(())
     }
 
-    pub fn merge(&mut self, o: &EngagementSummary) {
+    pub fn merge(&mut self, o: &EngagementSummary) -> Result<()> {
+        self.days.merge(&o.days).map_err(|e| e.named(F))?;
         self.events += o.events;
         self.active_seconds += o.active_seconds;
         self.key_actions += o.key_actions;
@@ -78,7 +86,7 @@ impl EngagementSummary {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
-        self.days.merge(&o.days);
+        Ok(())
     }
 
     pub fn active_days(&self) -> i64 {

@@ -13,7 +13,9 @@
 //! * `strict_increase` — each step must be strictly later than the previous.
 
 use super::codec::{Reader, Writer};
+use super::grow;
 use crate::error::{ChurnError, Result};
+use crate::time::check_timestamp;
 
 const F: &str = "window_funnel";
 /// As in ClickHouse, at most 32 steps.
@@ -134,13 +136,15 @@ impl FunnelState {
     }
 
     #[inline]
-    fn push(&mut self, ts: i64, step: u8) {
+    fn push(&mut self, ts: i64, step: u8) -> Result<()> {
+        grow(&mut self.events, 1).map_err(|e| e.named(F))?;
         if self.sorted {
             if let Some(&last) = self.events.last() {
                 self.sorted = last <= (ts, step);
             }
         }
         self.events.push((ts, step));
+        Ok(())
     }
 
     /// One row: `steps[k]` says whether the row is step k+1 (NULL = false).
@@ -151,6 +155,7 @@ impl FunnelState {
         steps: I,
         len: usize,
     ) -> Result<()> {
+        let occurred_at = check_timestamp(F, "occurred_at", occurred_at)?;
         if len != p.steps as usize {
             return Err(ChurnError::new(
                 F,
@@ -165,12 +170,12 @@ impl FunnelState {
         let mut any = false;
         for (k, s) in steps.into_iter().enumerate() {
             if s == Some(true) {
-                self.push(occurred_at, k as u8 + 1);
+                self.push(occurred_at, k as u8 + 1)?;
                 any = true;
             }
         }
         if !any && p.mode.strict_order {
-            self.push(occurred_at, 0);
+            self.push(occurred_at, 0)?;
         }
         Ok(())
     }
@@ -184,6 +189,7 @@ impl FunnelState {
         }
         let joined_sorted =
             self.sorted && o.sorted && self.events.last().is_none_or(|&l| l <= o.events[0]);
+        grow(&mut self.events, o.events.len()).map_err(|e| e.named(F))?;
         self.events.extend_from_slice(&o.events);
         self.sorted = joined_sorted;
         Ok(())

@@ -9,6 +9,7 @@
 //! encoding only see the set's elements.
 
 use super::codec::{Reader, Writer};
+use super::{grow, OutOfMemory};
 use crate::error::Result;
 
 /// Widest span kept as a bitmap: 2^16 periods (~180 years of days) = 8 KiB.
@@ -61,8 +62,10 @@ impl PeriodSet {
         Self::default()
     }
 
+    /// Add `p`; [`OutOfMemory`] when the set had to grow and could not (the
+    /// set is then unchanged).
     #[inline]
-    pub fn insert(&mut self, p: i64) {
+    pub fn insert(&mut self, p: i64) -> std::result::Result<(), OutOfMemory> {
         if let Repr::Bits { base, words } = &mut self.repr {
             if !words.is_empty() {
                 let off = p.wrapping_sub(*base);
@@ -73,18 +76,19 @@ impl PeriodSet {
                         words[w] |= mask;
                         self.len += 1;
                     }
-                    return;
+                    return Ok(());
                 }
             }
         }
-        self.insert_slow(p);
+        self.insert_slow(p)
     }
 
     #[cold]
-    fn insert_slow(&mut self, p: i64) {
+    fn insert_slow(&mut self, p: i64) -> std::result::Result<(), OutOfMemory> {
         match &mut self.repr {
             Repr::Bits { base, words } => {
                 if words.is_empty() {
+                    grow(words, 1)?;
                     *base = word_base(p);
                     words.push(0);
                 } else {
@@ -92,14 +96,20 @@ impl PeriodSet {
                     let hi =
                         (*base as i128 + words.len() as i128 * 64).max(word_base(p) as i128 + 64);
                     if hi - lo > MAX_BITMAP_PERIODS as i128 {
-                        let mut items: Vec<i64> = self.iter().collect();
+                        let mut items: Vec<i64> = Vec::new();
+                        grow(&mut items, self.len + 1)?;
+                        items.extend(self.iter());
                         items.push(p);
                         items.sort_unstable();
                         items.dedup();
                         self.len = items.len();
                         self.repr = Repr::Sorted(items);
-                        return;
+                        return Ok(());
                     }
+                    // room for the whole new span first: the set is
+                    // unchanged when that fails
+                    let span = ((hi - lo) / 64) as usize;
+                    grow(words, span - words.len())?;
                     if lo < *base as i128 {
                         let extra = ((*base as i128 - lo) / 64) as usize;
                         words.splice(0..0, std::iter::repeat_n(0, extra));
@@ -110,26 +120,30 @@ impl PeriodSet {
                         words.resize(need, 0);
                     }
                 }
-                self.insert(p);
+                self.insert(p)
             }
             Repr::Sorted(items) => match items.last() {
                 Some(&last) if p > last => {
+                    grow(items, 1)?;
                     items.push(p);
                     self.len += 1;
+                    Ok(())
                 }
                 _ => {
                     if let Err(pos) = items.binary_search(&p) {
+                        grow(items, 1)?;
                         items.insert(pos, p);
                         self.len += 1;
                     }
+                    Ok(())
                 }
             },
         }
     }
 
-    pub fn merge(&mut self, other: &PeriodSet) {
+    pub fn merge(&mut self, other: &PeriodSet) -> std::result::Result<(), OutOfMemory> {
         if other.len == 0 {
-            return;
+            return Ok(());
         }
         if let (
             Repr::Bits { base, words },
@@ -151,17 +165,18 @@ impl PeriodSet {
                     *mine |= w;
                 }
                 self.len = len;
-                return;
+                return Ok(());
             }
         }
         // general case: grow to cover the other's extremes, then insert
         if let (Some(f), Some(l)) = (other.first(), other.last()) {
-            self.insert(f);
-            self.insert(l);
+            self.insert(f)?;
+            self.insert(l)?;
         }
         for p in other.iter() {
-            self.insert(p);
+            self.insert(p)?;
         }
+        Ok(())
     }
 
     pub fn len(&self) -> usize {
@@ -252,21 +267,22 @@ impl PeriodSet {
                 }
                 x as i64
             };
-            s.insert(x);
+            s.insert(x).map_err(|e| e.named("period set"))?;
             prev = x;
         }
         Ok(s)
     }
 
-    pub fn from_sorted(items: Vec<i64>) -> Option<Self> {
+    /// The set of strictly increasing `items`; `Ok(None)` when they are not.
+    pub fn from_sorted(items: Vec<i64>) -> std::result::Result<Option<Self>, OutOfMemory> {
         if !items.windows(2).all(|w| w[0] < w[1]) {
-            return None;
+            return Ok(None);
         }
         let mut s = PeriodSet::new();
         for x in items {
-            s.insert(x);
+            s.insert(x)?;
         }
-        Some(s)
+        Ok(Some(s))
     }
 }
 
@@ -324,7 +340,7 @@ mod tests {
     fn insert_merge_encode() {
         let mut a = PeriodSet::new();
         for x in [5, 3, 9, 3, 5, 10, -4, 200, -130] {
-            a.insert(x);
+            a.insert(x).unwrap();
         }
         assert_eq!(
             a.iter().collect::<Vec<_>>(),
@@ -334,9 +350,9 @@ mod tests {
         assert_eq!((a.first(), a.last()), (Some(-130), Some(200)));
         let mut b = PeriodSet::new();
         for x in [1, 3, 11] {
-            b.insert(x);
+            b.insert(x).unwrap();
         }
-        a.merge(&b);
+        a.merge(&b).unwrap();
         assert_eq!(
             a.iter().collect::<Vec<_>>(),
             vec![-130, -4, 1, 3, 5, 9, 10, 11, 200]
@@ -351,23 +367,23 @@ mod tests {
     #[test]
     fn sparse_sets_switch_to_sorted() {
         let mut e = PeriodSet::new();
-        e.insert(i64::MAX);
-        e.insert(i64::MIN);
-        e.insert(0);
-        e.insert(0);
+        e.insert(i64::MAX).unwrap();
+        e.insert(i64::MIN).unwrap();
+        e.insert(0).unwrap();
+        e.insert(0).unwrap();
         assert_eq!(e.iter().collect::<Vec<_>>(), vec![i64::MIN, 0, i64::MAX]);
         assert_eq!(e.len(), 3);
         round_trip(&e);
         let mut dense = PeriodSet::new();
-        dense.insert(1);
-        dense.merge(&e);
+        dense.insert(1).unwrap();
+        dense.merge(&e).unwrap();
         assert_eq!(
             dense.iter().collect::<Vec<_>>(),
             vec![i64::MIN, 0, 1, i64::MAX]
         );
         let mut far = PeriodSet::new();
-        far.insert(0);
-        far.insert(MAX_BITMAP_PERIODS * 2);
+        far.insert(0).unwrap();
+        far.insert(MAX_BITMAP_PERIODS * 2).unwrap();
         assert_eq!(far.len(), 2);
         assert_eq!(far.last(), Some(MAX_BITMAP_PERIODS * 2));
     }
@@ -386,7 +402,7 @@ mod tests {
             } else {
                 (x % 3000) as i64 - 1500
             };
-            s.insert(p);
+            s.insert(p).unwrap();
             t.insert(p);
             if i % 997 == 0 {
                 assert_eq!(s.len(), t.len());

@@ -3,6 +3,7 @@
 //! set-returning `survival_curve`.
 
 use super::codec::{Reader, Writer};
+use super::grow;
 use crate::error::{ChurnError, Result};
 
 pub const TYPE_NAME: &str = "survival_summary";
@@ -52,16 +53,19 @@ impl SurvivalSummary {
         let idx = match self.times.last() {
             Some(&(last, _, _)) if last == t => self.times.len() - 1,
             Some(&(last, _, _)) if last < t => {
+                grow(&mut self.times, 1).map_err(|e| e.named(F))?;
                 self.times.push((t, 0, 0));
                 self.times.len() - 1
             }
             None => {
+                grow(&mut self.times, 1).map_err(|e| e.named(F))?;
                 self.times.push((t, 0, 0));
                 0
             }
             _ => match self.times.binary_search_by(|x| x.0.total_cmp(&t)) {
                 Ok(i) => i,
                 Err(i) => {
+                    grow(&mut self.times, 1).map_err(|e| e.named(F))?;
                     self.times.insert(i, (t, 0, 0));
                     i
                 }
@@ -75,11 +79,12 @@ impl SurvivalSummary {
         Ok(())
     }
 
-    pub fn merge(&mut self, o: &SurvivalSummary) {
+    pub fn merge(&mut self, o: &SurvivalSummary) -> Result<()> {
         if o.times.is_empty() {
-            return;
+            return Ok(());
         }
-        let mut out = Vec::with_capacity(self.times.len() + o.times.len());
+        let mut out = Vec::new();
+        grow(&mut out, self.times.len() + o.times.len()).map_err(|e| e.named(F))?;
         let (a, b) = (&self.times, &o.times);
         let (mut i, mut j) = (0, 0);
         while i < a.len() || j < b.len() {
@@ -96,6 +101,7 @@ impl SurvivalSummary {
             }
         }
         self.times = out;
+        Ok(())
     }
 
     pub fn customers(&self) -> u64 {

@@ -211,12 +211,14 @@ fn dates(
             )
         })?);
     }
-    PeriodSet::from_sorted(items).ok_or_else(|| {
-        bad(
-            type_name,
-            format!("field \"{k}\" must be strictly increasing"),
-        )
-    })
+    PeriodSet::from_sorted(items)
+        .map_err(|e| e.named(type_name))?
+        .ok_or_else(|| {
+            bad(
+                type_name,
+                format!("field \"{k}\" must be strictly increasing"),
+            )
+        })
 }
 
 fn no_extra(type_name: &'static str, o: &Map<String, Value>, allowed: &[&str]) -> Result<()> {
@@ -279,7 +281,8 @@ impl Activity {
         json!({
             "version": 1,
             "granularity": g.name(),
-            "periods": self.periods.iter().map(|p| format_date(g.period_start_day(p))).collect::<Vec<_>>(),
+            // every period of a valid activity has a start day (validate)
+            "periods": self.periods.iter().map(|p| g.period_start_day(p).map_or_else(String::new, format_date)).collect::<Vec<_>>(),
         })
         .to_string()
     }
@@ -292,17 +295,25 @@ impl Activity {
             .as_str()
             .ok_or_else(|| bad(T, "field \"granularity\" must be a string"))?;
         let g = Granularity::parse(T, "input", gs)?;
+        let (lo, hi) = g.period_range();
+        // a day far outside the range of timestamps has no period here
+        let (first_day, last_day) = (g.period_start_day(lo), g.period_start_day(hi + 1));
         let periods = dates(T, &o, "periods", |day| {
-            let p = g.period_index(day.checked_mul(MICROS_PER_DAY)?);
-            (g.period_start_day(p) == day).then_some(p)
+            if day < first_day? || day >= last_day? {
+                return None;
+            }
+            let p = g.period_of_day(day);
+            (g.period_start_day(p) == Some(day)).then_some(p)
         })?;
         if periods.is_empty() {
             return Err(bad(T, "field \"periods\" must not be empty"));
         }
-        Ok(Activity {
+        let a = Activity {
             granularity: g,
             periods,
-        })
+        };
+        a.validate()?;
+        Ok(a)
     }
 }
 

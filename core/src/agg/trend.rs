@@ -3,7 +3,7 @@
 
 use super::codec::{Reader, Writer};
 use crate::error::{ChurnError, Result};
-use crate::time::MICROS_PER_DAY;
+use crate::time::{check_timestamp, MICROS_PER_DAY};
 
 const F: &str = "activity_trend";
 
@@ -24,6 +24,8 @@ impl TrendState {
     /// more than two windows before it, are not counted.
     #[inline]
     pub fn update(&mut self, occurred_at: i64, as_of: i64, window_days: i64) -> Result<()> {
+        check_timestamp(F, "occurred_at", occurred_at)?;
+        check_timestamp(F, "as_of", as_of)?;
         if window_days <= 0 {
             return Err(ChurnError::new(
                 F,

@@ -3,8 +3,8 @@
 
 use crate::error::{ChurnError, Result};
 use crate::time::{
-    day_number, week_number, weekday, Zone, MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MINUTE,
-    MICROS_PER_SECOND,
+    check_timestamp, day_number, week_number, weekday, Zone, MICROS_PER_DAY, MICROS_PER_HOUR,
+    MICROS_PER_MINUTE, MICROS_PER_SECOND,
 };
 
 const F: &str = "business_hours_between";
@@ -114,6 +114,8 @@ impl WorkingHours {
 /// `end` before `start` is an error. Public holidays are not excluded.
 /// Not rounded: an SLA check such as `<= 2` must see 2 h + 1 µs as late.
 pub fn business_hours_between(start: i64, end: i64, w: &WorkingHours) -> Result<f64> {
+    let start = check_timestamp(F, "start", start)?;
+    let end = check_timestamp(F, "end", end)?;
     if end < start {
         return Err(ChurnError::new(F, "end", "is before start".to_string()));
     }
@@ -209,15 +211,20 @@ mod tests {
 
     #[test]
     fn extremes() {
-        let h = bh(i64::MIN, i64::MAX);
+        use crate::time::{MAX_TIMESTAMP, MIN_TIMESTAMP};
+        let h = bh(MIN_TIMESTAMP, MAX_TIMESTAMP);
         assert!(h.is_finite() && h > 0.0);
         let w = WorkingHours::parse("Europe/Berlin", "09:00", "17:00").unwrap();
-        // far outside the zone library's range: an error, not a panic
-        assert_eq!(
-            business_hours_between(i64::MIN, i64::MAX, &w)
-                .unwrap_err()
-                .argument,
-            "start"
-        );
+        // the whole range, in a zone too (beyond the zone library's years)
+        let hb = business_hours_between(MIN_TIMESTAMP, MAX_TIMESTAMP, &w).unwrap();
+        assert!(hb.is_finite() && hb > 0.0);
+        // ±infinity: the same error with or without a time zone
+        for w in [WorkingHours::default(), w] {
+            for (a, b, arg) in [(i64::MIN, 0, "start"), (0, i64::MAX, "end")] {
+                let e = business_hours_between(a, b, &w).unwrap_err();
+                assert_eq!(e.kind, crate::ErrorKind::DatetimeOverflow);
+                assert_eq!(e.argument, arg);
+            }
+        }
     }
 }

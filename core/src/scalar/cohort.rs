@@ -1,7 +1,7 @@
 //! `cohort_period`: calendar periods between a cohort start and a timestamp.
 
 use crate::error::{ChurnError, Result};
-use crate::time::{Granularity, Zone};
+use crate::time::{check_timestamp, Granularity, Zone};
 
 const F: &str = "cohort_period";
 
@@ -15,6 +15,8 @@ pub fn cohort_period(
     granularity: Granularity,
     zone: Zone,
 ) -> Result<i32> {
+    let cohort_start = check_timestamp(F, "cohort_start", cohort_start)?;
+    let ts = check_timestamp(F, "ts", ts)?;
     let a = granularity.period_index(zone.to_local(F, "cohort_start", cohort_start)?);
     let b = granularity.period_index(zone.to_local(F, "ts", ts)?);
     // at most ~1.1e8 days between two i64 µs timestamps: always fits in i32
@@ -83,10 +85,46 @@ mod tests {
 
     #[test]
     fn extremes_fit() {
+        use crate::time::{MAX_TIMESTAMP, MIN_TIMESTAMP};
         assert_eq!(
-            cohort_period(i64::MIN, i64::MAX, Granularity::Day, Zone::Utc).unwrap(),
-            213_503_983
+            cohort_period(MIN_TIMESTAMP, MAX_TIMESTAMP, Granularity::Day, Zone::Utc).unwrap(),
+            109_192_569
         );
-        assert!(cohort_period(i64::MIN, i64::MAX, Granularity::Year, Zone::Utc).unwrap() > 0);
+        assert_eq!(
+            cohort_period(MIN_TIMESTAMP, MAX_TIMESTAMP, Granularity::Year, Zone::Utc).unwrap(),
+            298_959
+        );
+        let berlin = Zone::parse(F, "time_zone", "Europe/Berlin").unwrap();
+        assert!(cohort_period(MIN_TIMESTAMP, MAX_TIMESTAMP, Granularity::Week, berlin).is_ok());
+    }
+
+    #[test]
+    fn infinity_and_the_ends_of_time_are_errors() {
+        use crate::time::{MAX_TIMESTAMP, MIN_TIMESTAMP};
+        use crate::ErrorKind;
+        for (a, b, arg) in [
+            (i64::MIN, 0, "cohort_start"),
+            (0, i64::MAX, "ts"),
+            (MIN_TIMESTAMP - 1, 0, "cohort_start"),
+            (0, MAX_TIMESTAMP + 1, "ts"),
+            (0, i64::MAX - 1, "ts"),
+        ] {
+            for zone in [
+                Zone::Utc,
+                Zone::parse(F, "time_zone", "Africa/Cairo").unwrap(),
+            ] {
+                let e = cohort_period(a, b, Granularity::Year, zone).unwrap_err();
+                assert_eq!(e.kind, ErrorKind::DatetimeOverflow, "{e}");
+                assert_eq!(e.argument, arg);
+                assert!(e
+                    .to_string()
+                    .starts_with(&format!("cohort_period: invalid {arg}: ")));
+            }
+        }
+        let e = cohort_period(0, i64::MAX, Granularity::Day, Zone::Utc).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cohort_period: invalid ts: infinity is not a point in time (use NULL for none)"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! `churn_risk_stage`: where an account stands in its lifecycle.
 
 use crate::error::{ChurnError, Result};
-use crate::time::MICROS_PER_DAY;
+use crate::time::{check_timestamp, MICROS_PER_DAY};
 
 const F: &str = "churn_risk_stage";
 
@@ -108,6 +108,17 @@ pub struct RiskInput {
 /// NULL renewal_at, churned_at and activity_trend skip their rules; a NULL
 /// last_active_at means "never active". A NaN trend is an error.
 pub fn churn_risk_stage(i: &RiskInput, p: &RiskParams) -> Result<RiskStage> {
+    check_timestamp(F, "as_of", i.as_of)?;
+    check_timestamp(F, "signed_up_at", i.signed_up_at)?;
+    for (argument, t) in [
+        ("renewal_at", i.renewal_at),
+        ("last_active_at", i.last_active_at),
+        ("churned_at", i.churned_at),
+    ] {
+        if let Some(t) = t {
+            check_timestamp(F, argument, t)?;
+        }
+    }
     if let Some(t) = i.activity_trend {
         if t.is_nan() {
             return Err(ChurnError::new(F, "activity_trend", "NaN is not a number"));
@@ -326,12 +337,13 @@ mod tests {
 
     #[test]
     fn extreme_values_do_not_overflow() {
+        use crate::time::{MAX_TIMESTAMP, MIN_TIMESTAMP};
         let p = RiskParams::new(i64::MAX, i64::MAX, i64::MAX).unwrap();
         let i = RiskInput {
-            as_of: i64::MAX,
-            signed_up_at: i64::MAX,
-            renewal_at: Some(i64::MIN),
-            last_active_at: Some(i64::MIN),
+            as_of: MAX_TIMESTAMP,
+            signed_up_at: MAX_TIMESTAMP,
+            renewal_at: Some(MIN_TIMESTAMP),
+            last_active_at: Some(MIN_TIMESTAMP),
             churned_at: None,
             activity_trend: Some(f64::NEG_INFINITY),
         };
@@ -341,5 +353,49 @@ mod tests {
             ..i
         };
         assert_eq!(churn_risk_stage(&i, &p).unwrap(), RiskStage::Onboarding);
+        // ±infinity is not a point in time, in any argument
+        for (arg, i) in [
+            (
+                "as_of",
+                RiskInput {
+                    as_of: i64::MAX,
+                    ..i
+                },
+            ),
+            (
+                "signed_up_at",
+                RiskInput {
+                    signed_up_at: i64::MIN,
+                    ..i
+                },
+            ),
+            (
+                "renewal_at",
+                RiskInput {
+                    renewal_at: Some(i64::MAX),
+                    ..i
+                },
+            ),
+            (
+                "last_active_at",
+                RiskInput {
+                    last_active_at: Some(i64::MIN),
+                    ..i
+                },
+            ),
+            (
+                "churned_at",
+                RiskInput {
+                    churned_at: Some(i64::MAX),
+                    ..i
+                },
+            ),
+        ] {
+            let e = churn_risk_stage(&i, &p).unwrap_err();
+            assert_eq!(
+                (e.argument, e.kind),
+                (arg, crate::ErrorKind::DatetimeOverflow)
+            );
+        }
     }
 }

@@ -146,7 +146,7 @@ impl CoreAgg for EngagementAggFunc {
         if state.events == 0 {
             *state = other;
         } else {
-            state.merge(&other);
+            state.merge(&other).map_err(exec_err)?;
         }
         Ok(())
     }

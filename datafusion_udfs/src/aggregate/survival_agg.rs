@@ -126,7 +126,7 @@ impl CoreAgg for SurvivalAggFunc {
         if state.times.is_empty() {
             *state = other;
         } else {
-            state.merge(&other);
+            state.merge(&other).map_err(exec_err)?;
         }
         Ok(())
     }

@@ -281,48 +281,84 @@ fn column_extremes_never_panic() {
 
 #[tokio::test]
 async fn extreme_timestamps_through_sql() {
+    // issue #8: churnkit's range of time is 4714-11-24 BC .. 294246-12-31
+    // (in Berlin its last instant is already 294247: years = 298959 + 1)
+    // (core::time::MIN_TIMESTAMP / MAX_TIMESTAMP); its ends give values ...
     let ctx = ctx();
-    let max = "arrow_cast(9223372036854775807, 'Timestamp(Microsecond, Some(\"UTC\"))')";
-    let min = "arrow_cast(-9223372036854775808, 'Timestamp(Microsecond, Some(\"UTC\"))')";
+    let ts = |v: i64| format!("arrow_cast({v}, 'Timestamp(Microsecond, Some(\"UTC\"))')");
+    let (lo, hi) = (
+        ts(churnkit_core::time::MIN_TIMESTAMP),
+        ts(churnkit_core::time::MAX_TIMESTAMP),
+    );
     check!(
         &ctx,
         &format!(
-            "SELECT cohort_period({min}, {max}, 'day') AS days, cohort_period({min}, {max}, 'year') > 0 AS years_positive, \
-             business_hours_between({min}, {max}) > 0 AS hours_positive, \
-             churn_risk_stage({max}, {max}, {min}, {min}, NULL, CAST('-Infinity' AS DOUBLE), 2147483647, 2147483647, 2147483647) AS lapsed, \
-             churn_risk_stage({max}, {max}, NULL, {min}, NULL, NULL, 2147483647, 2147483647, 2147483647) AS onboarding"
+            "SELECT cohort_period({lo}, {hi}, 'day') AS days, cohort_period({lo}, {hi}, 'year', 'Europe/Berlin') AS years, \
+             business_hours_between({lo}, {hi}, 'Europe/Berlin') > 0 AS hours_positive, \
+             churn_risk_stage({hi}, {hi}, {lo}, {lo}, NULL, CAST('-Infinity' AS DOUBLE), 2147483647, 2147483647, 2147483647) AS lapsed, \
+             churn_risk_stage({hi}, {hi}, NULL, {lo}, NULL, NULL, 2147483647, 2147483647, 2147483647) AS onboarding"
         ),
         [
-            "+-----------+----------------+----------------+--------+------------+",
-            "| days      | years_positive | hours_positive | lapsed | onboarding |",
-            "+-----------+----------------+----------------+--------+------------+",
-            "| 213503983 | true           | true           | lapsed | onboarding |",
-            "+-----------+----------------+----------------+--------+------------+",
+            "+-----------+--------+----------------+--------+------------+",
+            "| days      | years  | hours_positive | lapsed | onboarding |",
+            "+-----------+--------+----------------+--------+------------+",
+            "| 109192569 | 298960 | true           | lapsed | onboarding |",
+            "+-----------+--------+----------------+--------+------------+",
         ]
     );
-    let e = exec_error(
-        &ctx,
-        &format!("SELECT business_hours_between({min}, {max}, 'Europe/Berlin')"),
-    )
-    .await;
-    let berlin =
-        churnkit_core::scalar::WorkingHours::parse("Europe/Berlin", "09:00", "17:00").unwrap();
-    let expected =
-        churnkit_core::scalar::business_hours_between(i64::MIN, i64::MAX, &berlin).unwrap_err();
-    assert_eq!(e, expected.to_string());
-    assert!(
-        e.starts_with("business_hours_between: invalid start: "),
-        "{e}"
-    );
-    let e = exec_error(
-        &ctx,
-        &format!("SELECT cohort_period({min}, {max}, 'day', 'Europe/Berlin')"),
-    )
-    .await;
-    assert!(
-        e.starts_with("cohort_period: invalid cohort_start: "),
-        "{e}"
-    );
+    // ... and anything beyond them is the error of core, the same with or
+    // without a time zone (Postgres: SQLSTATE 22008)
+    let (min, max) = (ts(i64::MIN), ts(i64::MAX));
+    let after = ts(churnkit_core::time::MAX_TIMESTAMP + 1);
+    let zero = ts(0);
+    for (sql, a, b, argument) in [
+        (
+            format!("cohort_period({min}, {zero}, 'day')"),
+            i64::MIN,
+            0,
+            "cohort_start",
+        ),
+        (
+            format!("cohort_period({min}, {zero}, 'day', 'Europe/Berlin')"),
+            i64::MIN,
+            0,
+            "cohort_start",
+        ),
+        (
+            format!("cohort_period({zero}, {after}, 'year')"),
+            0,
+            churnkit_core::time::MAX_TIMESTAMP + 1,
+            "ts",
+        ),
+        (
+            format!("business_hours_between({zero}, {max})"),
+            0,
+            i64::MAX,
+            "end",
+        ),
+        (
+            format!("business_hours_between({zero}, {max}, 'Europe/Berlin')"),
+            0,
+            i64::MAX,
+            "end",
+        ),
+    ] {
+        let e = exec_error(&ctx, &format!("SELECT {sql}")).await;
+        let expected = if sql.starts_with("cohort") {
+            churnkit_core::scalar::cohort_period(
+                a,
+                b,
+                churnkit_core::time::Granularity::Day,
+                churnkit_core::time::Zone::Utc,
+            )
+            .unwrap_err()
+        } else {
+            churnkit_core::scalar::business_hours_between(a, b, &Default::default()).unwrap_err()
+        };
+        assert_eq!(e, expected.to_string(), "{sql}");
+        assert_eq!(expected.kind, churnkit_core::ErrorKind::DatetimeOverflow);
+        assert!(e.contains(&format!(": invalid {argument}: ")), "{e}");
+    }
 }
 
 #[tokio::test]
@@ -385,20 +421,32 @@ async fn extreme_timestamps_from_a_mem_table() {
     )
     .unwrap();
     crate::register(&ctx, "x", batch);
+    // the ends of i64 are outside churnkit's range of time: an error naming
+    // the function and the argument (rows 2 and 3 alone give values)
+    let e = exec_error(
+        &ctx,
+        "SELECT id, cohort_period(TIMESTAMP '1970-01-01 00:00:00', ts, 'day') AS days FROM x ORDER BY id",
+    )
+    .await;
+    assert!(e.starts_with("cohort_period: invalid ts: "), "{e}");
+    let e = exec_error(
+        &ctx,
+        "SELECT churn_risk_stage(ts, ts, NULL, ts, NULL) FROM x",
+    )
+    .await;
+    assert!(e.starts_with("churn_risk_stage: invalid as_of: "), "{e}");
     check!(
         &ctx,
         "SELECT id, cohort_period(TIMESTAMP '1970-01-01 00:00:00', ts, 'day') AS days, \
          cohort_period(TIMESTAMP '1970-01-01 00:00:00', ts, 'year') AS years, \
-         churn_risk_stage(ts, ts, NULL, ts, NULL) AS stage FROM x ORDER BY id",
+         churn_risk_stage(ts, ts, NULL, ts, NULL) AS stage FROM x WHERE id IN (2, 3) ORDER BY id",
         [
-            "+----+------------+---------+------------+",
-            "| id | days       | years   | stage      |",
-            "+----+------------+---------+------------+",
-            "| 1  | -106751992 | -292278 | onboarding |",
-            "| 2  |            |         |            |",
-            "| 3  | 0          | 0       | onboarding |",
-            "| 4  | 106751991  | 292277  | onboarding |",
-            "+----+------------+---------+------------+",
+            "+----+------+-------+------------+",
+            "| id | days | years | stage      |",
+            "+----+------+-------+------------+",
+            "| 2  |      |       |            |",
+            "| 3  | 0    | 0     | onboarding |",
+            "+----+------+-------+------------+",
         ]
     );
 }

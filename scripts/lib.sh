@@ -106,4 +106,11 @@ install_extension() {
     local sudo=()
     [ "$(id -u)" = 0 ] || sudo=(--sudo)
     (cd "$ROOT" && cargo pgrx install -p churnkit "${sudo[@]}" --pg-config "$PG_CONFIG")
+    # The install scripts of released versions, frozen in sql/ (cargo pgrx
+    # writes the current version's and copies the upgrade scripts
+    # sql/churnkit--A--B.sql itself), so that CREATE EXTENSION churnkit
+    # VERSION '0.1.0' and ALTER EXTENSION churnkit UPDATE work.
+    local ext_dir
+    ext_dir="$("$PG_CONFIG" --sharedir)/extension"
+    as_root install -m 644 "$ROOT"/sql/churnkit--[0-9]*.[0-9]*.[0-9]*.sql "$ext_dir/"
 }

@@ -10,7 +10,9 @@
 #   6. tests/views: every warehouse view (sql/views/) in both engines
 #   7. tests/warehouse: a BI client (SQLAlchemy + pandas) reading the views
 #      as churnkit_reader; setup() vs `churnkit run`, view by view
-#   and pg_tests/dump_restore.sh: a real pg_dump/pg_restore keeps the churn database
+#   and pg_tests/dump_restore.sh: a real pg_dump/pg_restore keeps the churn database;
+#   pg_tests/update.sh: ALTER EXTENSION UPDATE from the frozen 0.1.0 loses
+#   nothing and equals a fresh install
 # Every suite runs even if an earlier one failed; the exit status is non-zero
 # when any failed. Idempotent: nothing is installed twice.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -44,6 +46,7 @@ suite "cargo test (core, DataFusion UDFs, CLI)" cargo test --no-fail-fast
 suite "install the extension" install_extension
 suite "pg_regress (pg_tests/)" bash pg_tests/run.sh
 suite "dump/restore of the churn database (pg_tests/dump_restore.sh)" bash pg_tests/dump_restore.sh
+suite "update 0.1.0 -> current, nothing lost (pg_tests/update.sh)" bash pg_tests/update.sh
 
 # One live server for the cross-engine suites.
 CLUSTER_ENV="$(bash pg_tests/cluster.sh start)"

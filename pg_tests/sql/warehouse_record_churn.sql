@@ -113,6 +113,10 @@ SELECT regress.outcome($$ SELECT churnkit.record_churn(NULL, 'price') $$);
 SELECT regress.outcome($$ SELECT churnkit.record_churn(1, 'price', NULL, NULL) $$);
 SELECT regress.outcome($$ SELECT churnkit.record_churn(1, 'price', NULL, 'infinity') $$);
 SELECT regress.outcome($$ SELECT churnkit.record_churn(1, 'price', NULL, '2024-07-01 00:00+00') $$);
+-- issue #8: a churn before the account's sign-up (a negative tenure) is
+-- refused, by record_churn and by the table itself
+SELECT regress.outcome($$ SELECT churnkit.record_churn(1, 'price', NULL, '1999-12-31 00:00+00') $$);
+SELECT regress.outcome($$ INSERT INTO churnkit.churn_events (account_id, churned_at, tenure_days) VALUES (1, '1999-12-31', -30) $$);
 
 -- the churn database
 SELECT account_id, churned_at, reason, detail, round(tenure_days::numeric, 6) AS tenure_days, engagement_trend,

@@ -60,6 +60,20 @@ SELECT regress.outcome($$ SELECT churnkit.refresh() $$);
 SET churnkit.as_of = '2024-07-01 00:00:00+00';
 SELECT sum(cohort_size) AS cohort_sizes FROM churnkit.cohort_retention;
 
+-- issue #8: one view that cannot be refreshed (a negative tenure that 0.1.0
+-- let into churn_events: survival_agg refuses it) keeps its rows and is
+-- named in a WARNING; every other view is refreshed all the same
+INSERT INTO wh_refresh.events VALUES (1, 11, '2024-06-29 10:00+00', 'login', 60, false);
+SELECT count(*) AS customer_lifetime_rows FROM churnkit.customer_lifetime;
+ALTER TABLE churnkit.churn_events DROP CONSTRAINT churn_events_tenure_days_check;
+INSERT INTO churnkit.churn_events (account_id, churned_at, reason, tenure_days)
+SELECT account_id, signed_up_at - interval '30 days', 'bad 0.1.0 row', -30 FROM wh_refresh.accounts WHERE account_id = 2;
+SELECT churnkit.refresh();
+SELECT count(*) AS customer_lifetime_rows FROM churnkit.customer_lifetime;
+DELETE FROM churnkit.churn_events WHERE reason = 'bad 0.1.0 row';
+ALTER TABLE churnkit.churn_events ADD CONSTRAINT churn_events_tenure_days_check CHECK (tenure_days >= 0);
+SELECT churnkit.refresh();
+
 -- back to plain views: refresh() has nothing to do again
 SELECT churnkit.setup('wh_refresh.events', 'wh_refresh.accounts') IS NOT NULL AS set_up;
 SELECT churnkit.refresh();

@@ -14,7 +14,7 @@ CREATE TABLE churn_events (
     churned_at       timestamptz      NOT NULL,
     reason           text,
     detail           text,
-    tenure_days      double precision,
+    tenure_days      double precision CHECK (tenure_days >= 0),
     engagement_trend double precision,
     last_health_tier text CHECK (last_health_tier IN ('good', 'average', 'poor')),
     mrr_lost         double precision,
@@ -487,6 +487,14 @@ BEGIN
         RAISE EXCEPTION 'record_churn: invalid account_id: account % is not in the accounts input', record_churn.account_id
             USING ERRCODE = '22023';
     END IF;
+    -- a churn before the sign-up would be a negative tenure, which no
+    -- lifetime statistic can use: refused here, so that it never reaches
+    -- the views (churn_events also checks tenure_days >= 0)
+    IF record_churn.churned_at < acc.signed_up_at THEN
+        RAISE EXCEPTION 'record_churn: invalid churned_at: % is before account %''s sign-up (%)',
+                record_churn.churned_at, record_churn.account_id, acc.signed_up_at
+            USING ERRCODE = '22023';
+    END IF;
 
     -- the account as the dashboards saw it at churned_at
     PERFORM pg_catalog.set_config('churnkit.as_of',
@@ -523,6 +531,9 @@ COMMENT ON FUNCTION record_churn(bigint, text, text, timestamptz) IS
 
 -- ---------------------------------------------------------------------------
 -- refresh(): refresh the materialized dashboard views, in creation order.
+-- Each view in its own subtransaction: a view that fails to refresh keeps
+-- its previous rows and is reported by a WARNING naming it (SQLSTATE and
+-- message of the failure); the others are refreshed all the same.
 CREATE FUNCTION refresh()
 RETURNS text[]
 LANGUAGE plpgsql VOLATILE
@@ -531,7 +542,12 @@ AS $$
 DECLARE
     v record;
     done text[] := '{}';
+    failed text[] := '{}';
+    state text;
+    message text;
 BEGIN
+    -- a bad churnkit.as_of setting fails every view: an error, not warnings
+    PERFORM churnkit.as_of();
     FOR v IN
         SELECT w.name
         FROM churnkit.warehouse_views() w
@@ -539,14 +555,25 @@ BEGIN
         WHERE c.relkind = 'm'
         ORDER BY w.ordinal
     LOOP
-        EXECUTE format('REFRESH MATERIALIZED VIEW churnkit.%I', v.name);
-        done := done || v.name::text;
+        BEGIN
+            EXECUTE format('REFRESH MATERIALIZED VIEW churnkit.%I', v.name);
+            done := done || v.name::text;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
+            failed := failed || v.name::text;
+            RAISE WARNING 'refresh: view churnkit.% was not refreshed (it keeps its previous rows): % (SQLSTATE %)',
+                v.name, message, state;
+        END;
     END LOOP;
+    IF cardinality(failed) > 0 THEN
+        RAISE WARNING 'refresh: % of % views not refreshed: %', cardinality(failed),
+            cardinality(failed) + cardinality(done), array_to_string(failed, ', ');
+    END IF;
     RETURN done;
 END
 $$;
 COMMENT ON FUNCTION refresh() IS
-    'churnkit warehouse: refresh the materialized dashboard views (setup(..., materialize => true)); returns their names (empty when every view is a plain view)';
+    'churnkit warehouse: refresh the materialized dashboard views (setup(..., materialize => true)), each on its own; returns the names of the views refreshed (empty when every view is a plain view); a view that fails keeps its rows and is named in a WARNING';
 
 -- setup, record_churn and refresh change the warehouse: not for everyone
 -- (the data engineer grants them, e.g. GRANT EXECUTE ON FUNCTION churnkit.refresh() TO etl)

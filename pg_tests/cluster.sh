@@ -31,6 +31,9 @@
 #                     there too; another database (e.g. pg_regress's) creates
 #                     the extension itself once it exists.
 #   CHURNKIT_PG_CRON_DB  the database of pg_cron's jobs (default churnkit)
+#   CHURNKIT_PG_AS_LIMIT_KB  start the server under `ulimit -v` of this many
+#                     KiB (every backend inherits it), as an allocation-failure
+#                     test needs (pg_tests/out_of_memory.sh); default unlimited
 #
 # The extension must already be installed (cargo pgrx install -p churnkit ...).
 # Postgres refuses to run as root: when run as root the server runs as the
@@ -97,7 +100,8 @@ start() {
             [ "$tries" -lt 100 ] || { say "no free port"; rm -rf "$dir"; return 1; }
             continue
         fi
-        if as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        if as_pg bash -c 'ulimit -v "$1" && shift && exec "$@"' limit "${CHURNKIT_PG_AS_LIMIT_KB:-unlimited}" \
+            "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
             -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off -c TimeZone=UTC -c lc_messages=C $cron_opts" \
             start >/dev/null; then
             break

@@ -12,7 +12,8 @@
 #      as churnkit_reader; setup() vs `churnkit run`, view by view
 #   and pg_tests/dump_restore.sh: a real pg_dump/pg_restore keeps the churn database;
 #   pg_tests/update.sh: ALTER EXTENSION UPDATE from the frozen 0.1.0 loses
-#   nothing and equals a fresh install
+#   nothing and equals a fresh install; pg_tests/out_of_memory.sh: under a
+#   memory limit a state that cannot grow is SQLSTATE 53200, no crash
 # Every suite runs even if an earlier one failed; the exit status is non-zero
 # when any failed. Idempotent: nothing is installed twice.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -47,6 +48,7 @@ suite "install the extension" install_extension
 suite "pg_regress (pg_tests/)" bash pg_tests/run.sh
 suite "dump/restore of the churn database (pg_tests/dump_restore.sh)" bash pg_tests/dump_restore.sh
 suite "update 0.1.0 -> current, nothing lost (pg_tests/update.sh)" bash pg_tests/update.sh
+suite "allocation failure is an ERROR, not a crash (pg_tests/out_of_memory.sh)" bash pg_tests/out_of_memory.sh
 
 # One live server for the cross-engine suites.
 CLUSTER_ENV="$(bash pg_tests/cluster.sh start)"

@@ -29,7 +29,7 @@ impl OutOfMemory {
         crate::ChurnError::out_of_memory(
             function,
             format!(
-                "its state could not grow to {} bytes (Postgres: the same as its own out-of-memory errors; the query needs fewer groups or rows per group, or more memory)",
+                "its state could not grow to {} bytes (fewer rows per group, fewer groups or more memory for the server would help)",
                 self.bytes
             ),
         )
@@ -66,3 +66,24 @@ pub use period_set::PeriodSet;
 pub use retention::RetentionState;
 pub use survival::{CurvePoint, SurvivalSummary};
 pub use trend::TrendState;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_that_cannot_grow_is_an_error_not_an_abort() {
+        let mut v: Vec<u64> = vec![1, 2, 3];
+        // more than any allocator can give: try_reserve fails, nothing aborts
+        let e = grow(&mut v, usize::MAX / 4).unwrap_err();
+        assert_eq!(v, [1, 2, 3]);
+        let e = e.named("survival_agg");
+        assert_eq!(e.kind, crate::ErrorKind::OutOfMemory);
+        assert!(
+            e.to_string()
+                .starts_with("survival_agg: out of memory: its state could not grow to "),
+            "{e}"
+        );
+        assert!(grow(&mut v, 10).is_ok() && v.capacity() >= 13);
+    }
+}

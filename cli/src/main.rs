@@ -9,6 +9,7 @@
 //!   `churnkit: internal error: ...` on stderr.
 
 mod as_of;
+mod commit;
 mod demo;
 mod error;
 mod generate;

@@ -4,10 +4,10 @@
 //! writes each to `DIR/<view>.parquet` (or `.csv`), renders
 //! `DIR/report.html`, and prints the accounts that need attention.
 //!
-//! Nothing half-written is left in DIR: the files are written into a hidden
-//! directory `DIR/.churnkit-partial-<pid>`, then moved into DIR (report.html
-//! last) only when every view and the report succeeded; on failure that
-//! directory is removed and the files of an earlier run stay as they were.
+//! DIR always holds one complete run: the files are written into a hidden
+//! sibling directory, which replaces DIR in one atomic step only when every
+//! view and the report succeeded (see [`crate::commit`]); on failure, or if
+//! the process is killed, DIR is the earlier run, untouched.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -31,6 +31,7 @@ use datafusion::prelude::{ident, SessionContext};
 use futures::StreamExt;
 
 use crate::as_of::{AsOf, AsOfArg};
+use crate::commit::Staging;
 use crate::error::{CliError, Result};
 use crate::inputs::{register_inputs, InputPaths};
 use crate::output::{write_stream, Format};
@@ -198,7 +199,12 @@ pub async fn run_job(job: &Job<'_>, progress: &mut Progress) -> Result<Outcome> 
     //    that later views read is then replaced by its rows in memory, so it
     //    is computed once (and the later views see the rows of its file).
     let ext = job.format.extension();
-    let staging = Staging::create(job.out)?;
+    let mut outputs: Vec<String> = VIEW_FILES
+        .iter()
+        .flat_map(|v| [format!("{}.parquet", v.name), format!("{}.csv", v.name)])
+        .collect();
+    outputs.push("report.html".to_string());
+    let staging = Staging::create(job.out, outputs)?;
     let mut kept: BTreeMap<String, Vec<RecordBatch>> = BTreeMap::new();
     let mut attention_schema = None;
     for (i, view) in VIEW_FILES.iter().enumerate() {
@@ -235,13 +241,8 @@ pub async fn run_job(job: &Job<'_>, progress: &mut Progress) -> Result<Outcome> 
         .map_err(|e| CliError::msg(format!("{}: {e}", report_tmp.display())))?;
     progress.finish("");
 
-    // 5. everything succeeded: move the files into DIR, report.html last
-    let mut names: Vec<String> = VIEW_FILES
-        .iter()
-        .map(|v| format!("{}.{ext}", v.name))
-        .collect();
-    names.push("report.html".to_string());
-    staging.commit(&names)?;
+    // 5. everything succeeded: the new run becomes DIR in one step
+    staging.commit()?;
 
     let attention = kept
         .remove("accounts_needing_attention")
@@ -385,74 +386,6 @@ async fn write_parquet(
         *k = (rows, batches);
     }
     Ok(())
-}
-
-/// The hidden directory the files are written into, inside DIR. Dropped
-/// without [`Staging::commit`] (an error), it is removed, and so is DIR when
-/// this run created it.
-struct Staging {
-    out: PathBuf,
-    dir: PathBuf,
-    created_out: bool,
-    committed: bool,
-}
-
-impl Staging {
-    fn create(out: &Path) -> Result<Self> {
-        let created_out = !out.exists();
-        std::fs::create_dir_all(out).map_err(|e| {
-            CliError::msg(format!(
-                "cannot create the output directory '{}': {e}",
-                out.display()
-            ))
-        })?;
-        if !out.is_dir() {
-            return Err(CliError::msg(format!(
-                "the output directory '{}' is not a directory",
-                out.display()
-            )));
-        }
-        let dir = out.join(format!(".churnkit-partial-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir); // a leftover of a dead process with our pid
-        let staging = Staging {
-            out: out.to_path_buf(),
-            dir,
-            created_out,
-            committed: false,
-        };
-        std::fs::create_dir(&staging.dir).map_err(|e| {
-            CliError::msg(format!(
-                "cannot write in the output directory '{}': {e}",
-                out.display()
-            ))
-        })?;
-        Ok(staging)
-    }
-
-    /// Move `names` (in this order) from the staging directory into DIR,
-    /// replacing files of an earlier run, and remove the staging directory.
-    fn commit(mut self, names: &[String]) -> Result<()> {
-        for name in names {
-            let from = self.dir.join(name);
-            let to = self.out.join(name);
-            std::fs::rename(&from, &to)
-                .map_err(|e| CliError::msg(format!("{}: {e}", to.display())))?;
-        }
-        self.committed = true;
-        let _ = std::fs::remove_dir_all(&self.dir);
-        Ok(())
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
-            if self.created_out {
-                let _ = std::fs::remove_dir(&self.out); // only if empty
-            }
-        }
-    }
 }
 
 /// For the screen: floats to one decimal (a health score of 63.0, not

@@ -975,3 +975,101 @@ fn help_lists_the_verbs() {
         assert!(run_help.contains(option), "{option}");
     }
 }
+
+/// Issue #8, finding 5: DIR always holds one complete run. (0.1.0 moved the
+/// files in one by one: when one rename failed, or on kill -9, DIR mixed two
+/// runs.)
+#[test]
+fn the_output_directory_switches_whole_or_not_at_all() {
+    let dir = temp_dir("switch_whole");
+    let data = generate(&dir.join("data"), "parquet");
+    let out = dir.join("out");
+    let run_as_of = |as_of: &str| -> Vec<String> {
+        let mut a = run_args(&data, "parquet", true, &out);
+        let i = a.iter().position(|x| x == AS_OF).unwrap();
+        a[i] = as_of.to_string();
+        a
+    };
+    // two runs whose files differ (another as_of), and the user's own file
+    ok(&strs(&run_as_of("2024-06-01T00:00:00Z")));
+    let run_a = snapshot(&out);
+    fs::write(out.join("notes.txt"), "mine").unwrap();
+    ok(&strs(&run_as_of(AS_OF)));
+    let mut run_b = snapshot(&out);
+    assert_eq!(fs::read(out.join("notes.txt")).unwrap(), b"mine");
+    run_b.remove("notes.txt");
+    assert_eq!(
+        run_b.keys().cloned().collect::<Vec<_>>(),
+        expected_files("parquet")
+    );
+    assert_ne!(
+        run_a, run_b,
+        "the two runs must differ for this test to prove anything"
+    );
+
+    // a run whose switch cannot happen (report.html is now a directory of
+    // the user's): an error, and DIR is exactly as it was
+    fs::remove_file(out.join("report.html")).unwrap();
+    fs::create_dir(out.join("report.html")).unwrap();
+    let before = snapshot(&out);
+    let err = fails(&strs(&run_as_of("2024-06-01T00:00:00Z")));
+    assert!(err.contains("cannot replace the output directory"), "{err}");
+    assert_eq!(snapshot(&out), before, "a failed switch changed DIR");
+    fs::remove_dir(out.join("report.html")).unwrap();
+    let t0 = std::time::Instant::now();
+    ok(&strs(&run_as_of(AS_OF)));
+    let run_ms = t0.elapsed().as_millis() as u64;
+
+    // kill -9 at many instants of a run, up to its end (the switch is in the
+    // last few per cent): DIR is always run A or run B, whole (plus the
+    // user's file); the last run, given 3 times as long, completes
+    let mut seen = BTreeMap::new();
+    let percents = [20u64, 50, 80, 90, 94, 97, 99, 100, 101, 103, 106, 110, 300];
+    for (i, pct) in percents.iter().enumerate() {
+        let delay_ms = run_ms * pct / 100;
+        let as_of = if i % 2 == 0 {
+            "2024-06-01T00:00:00Z"
+        } else {
+            AS_OF
+        };
+        let mut child = Command::new(BIN)
+            .args(run_as_of(as_of))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let mut now = snapshot(&out);
+        assert_eq!(
+            now.remove("notes.txt").as_deref(),
+            Some(&b"mine"[..]),
+            "kill after {delay_ms} ms"
+        );
+        let which = if now == run_a {
+            "A"
+        } else if now == run_b {
+            "B"
+        } else {
+            panic!(
+                "after kill -9 at {delay_ms} ms DIR is neither complete run: {:?}",
+                now.keys().collect::<Vec<_>>()
+            )
+        };
+        *seen.entry(which).or_insert(0) += 1;
+        if *pct == 300 {
+            assert_eq!(which, "A", "a run given 3 times its time did not complete");
+        }
+    }
+    // a later run removes what the killed ones left beside DIR and keeps the user's file
+    ok(&strs(&run_as_of(AS_OF)));
+    let leftovers: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".out.churnkit-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(fs::read(out.join("notes.txt")).unwrap(), b"mine");
+    eprintln!("kill -9 outcomes over a {run_ms} ms run: {seen:?}");
+}

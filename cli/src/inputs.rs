@@ -445,6 +445,12 @@ pub async fn map_input(
     if meta.is_dir() {
         return Err(input.error("is a directory, not a file"));
     }
+    if !meta.is_file() {
+        // a FIFO, socket or device: reading it could block forever or never end
+        return Err(input.error(
+            "is not a regular file (a FIFO, socket or device cannot be an input: copy it to a file first)",
+        ));
+    }
     if let Err(e) = File::open(path) {
         return Err(input.error(format!("cannot read it: {e}")));
     }
@@ -465,6 +471,7 @@ pub async fn map_input(
     // 1. the file's columns, and a DataFrame reading it
     let (frame, file_schema) = match format {
         FileFormat::Parquet => {
+            check_parquet_footer(&input.path, meta.len(), |m| input.error(m))?;
             let frame = ctx
                 .read_parquet(
                     path_str,
@@ -517,6 +524,17 @@ pub async fn map_input(
             (frame, schema)
         }
     };
+
+    // a file far wider than any contract input would cost a column builder
+    // each (about 260 kB per column for CSV): refused before anything is read
+    if file_schema.fields().len() > MAX_INPUT_COLUMNS {
+        return Err(input.error(format!(
+            "has {} columns; churnkit reads files of at most {MAX_INPUT_COLUMNS} columns (the {} input needs {}): select the columns first",
+            file_schema.fields().len(),
+            input.spec.name,
+            input.spec.columns.len()
+        )));
+    }
 
     // 2. every contract column: present (or optional), of the right family
     let derive_key_action = input.spec.name == "events" && key_events.is_some();
@@ -624,10 +642,97 @@ pub async fn map_input(
     })
 }
 
+/// Widest input file read (columns). Every input of the contract has at most
+/// 9 columns; files with a few hundred extra ones are fine.
+pub const MAX_INPUT_COLUMNS: usize = 4096;
+
+/// Longest CSV header line read.
+const MAX_CSV_HEADER_BYTES: u64 = 16 << 20;
+
+/// Largest Parquet footer (file metadata) read.
+const MAX_PARQUET_FOOTER_BYTES: u64 = 64 << 20;
+
+/// A Parquet file's frame (magic bytes, footer length) and footer, checked
+/// before DataFusion opens the file: a truncated or malformed file is one
+/// clear error, never a panic inside the parquet crate or a huge read.
+/// `error` makes the message name the file (`events file 'x': ...`).
+pub fn check_parquet_footer(
+    path: &Path,
+    len: u64,
+    error: impl Fn(String) -> CliError,
+) -> Result<()> {
+    use datafusion::parquet::file::metadata::ParquetMetaDataReader;
+    use std::io::{Read, Seek, SeekFrom};
+    let bad = |what: String| error(format!("is not a valid Parquet file: {what}"));
+    let io = |e: std::io::Error| error(format!("cannot read it: {e}"));
+    if len < 12 {
+        return Err(bad(format!("{len} bytes is too short for a Parquet file")));
+    }
+    let mut f = File::open(path).map_err(io)?;
+    let mut head = [0u8; 4];
+    f.read_exact(&mut head).map_err(io)?;
+    let mut tail = [0u8; 8];
+    f.seek(SeekFrom::End(-8)).map_err(io)?;
+    f.read_exact(&mut tail).map_err(io)?;
+    if &head != b"PAR1" {
+        return Err(bad("it does not start with the magic bytes PAR1".into()));
+    }
+    match &tail[4..] {
+        b"PAR1" => {}
+        b"PARE" => return Err(bad("it is encrypted (not supported)".into())),
+        _ => {
+            return Err(bad(
+                "it does not end with the magic bytes PAR1 (truncated?)".into(),
+            ))
+        }
+    }
+    let footer = u32::from_le_bytes(tail[..4].try_into().expect("4 bytes")) as u64;
+    if footer == 0 || footer > len - 12 {
+        return Err(bad(format!(
+            "its footer length {footer} does not fit in the file ({len} bytes)"
+        )));
+    }
+    if footer > MAX_PARQUET_FOOTER_BYTES {
+        return Err(bad(format!(
+            "its footer has {footer} bytes (at most {MAX_PARQUET_FOOTER_BYTES} are read)"
+        )));
+    }
+    let mut buf = vec![0u8; footer as usize];
+    f.seek(SeekFrom::End(-8 - footer as i64)).map_err(io)?;
+    f.read_exact(&mut buf).map_err(io)?;
+    // the parquet crate may panic on malformed metadata: caught here
+    match crate::panic_guard::catch(|| ParquetMetaDataReader::decode_metadata(&buf)) {
+        Ok(Ok(meta)) => {
+            let columns = meta.file_metadata().schema_descr().num_columns();
+            if columns > MAX_INPUT_COLUMNS {
+                return Err(error(format!(
+                    "has {columns} columns; churnkit reads files of at most {MAX_INPUT_COLUMNS} columns: select the columns first"
+                )));
+            }
+            Ok(())
+        }
+        Ok(Err(e)) => Err(bad(format!("its footer is corrupt ({e})"))),
+        Err(panic) => Err(bad(format!("its footer is corrupt ({panic})"))),
+    }
+}
+
 /// The schema DataFusion reads a CSV file with: the header's column names,
 /// every column text.
 fn csv_header(input: &InputFile) -> Result<Schema> {
     use datafusion::arrow::csv::reader::Format;
+    use std::io::{BufRead, Read};
+    let file = File::open(&input.path).map_err(|e| input.error(format!("cannot read it: {e}")))?;
+    // the header line must end within MAX_CSV_HEADER_BYTES
+    let mut first = Vec::new();
+    BufReader::new(file.take(MAX_CSV_HEADER_BYTES + 1))
+        .read_until(b'\n', &mut first)
+        .map_err(|e| input.error(format!("cannot read it: {e}")))?;
+    if first.len() as u64 > MAX_CSV_HEADER_BYTES {
+        return Err(input.error(format!(
+            "its header line is longer than {} MiB",
+            MAX_CSV_HEADER_BYTES >> 20
+        )));
+    }
     let file = File::open(&input.path).map_err(|e| input.error(format!("cannot read it: {e}")))?;
     let (inferred, _) = Format::default()
         .with_header(true)

@@ -15,6 +15,7 @@ mod error;
 mod generate;
 mod inputs;
 mod output;
+mod panic_guard;
 mod progress;
 mod report;
 mod run;
@@ -87,6 +88,9 @@ fn fail(e: &CliError) -> ExitCode {
 /// prints one line and ends the process with code 101.
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
+        if panic_guard::guarded() {
+            return; // unwinds to panic_guard::catch, which reports it
+        }
         let payload = info.payload();
         let message = payload
             .downcast_ref::<&str>()

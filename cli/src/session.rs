@@ -88,6 +88,20 @@ pub async fn register_table(ctx: &SessionContext, table: &TableArg) -> Result<()
             "--table {name}: cannot tell the format of '{path}' from its extension (expected .parquet, .csv, .json or .ndjson)"
         ))
     })?;
+    // a single file: a regular one (a FIFO would block forever), and a
+    // Parquet file with a sound footer (the parquet crate panics on some)
+    if !p.is_dir() {
+        let error = |m: String| CliError::msg(format!("--table {name}: '{path}' {m}"));
+        let meta = std::fs::metadata(p).map_err(|e| error(format!("cannot be read: {e}")))?;
+        if !meta.is_file() {
+            return Err(error(
+                "is not a regular file (a FIFO, socket or device cannot be a table: copy it to a file first)".into(),
+            ));
+        }
+        if format == FileFormat::Parquet {
+            crate::inputs::check_parquet_footer(p, meta.len(), error)?;
+        }
+    }
     // DataFusion only reads files with the given extension: use the file's own
     let dotted = format!(".{ext}");
     match format {

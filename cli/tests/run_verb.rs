@@ -1073,3 +1073,163 @@ fn the_output_directory_switches_whole_or_not_at_all() {
     assert_eq!(fs::read(out.join("notes.txt")).unwrap(), b"mine");
     eprintln!("kill -9 outcomes over a {run_ms} ms run: {seen:?}");
 }
+
+/// Issue #8, finding 6: hostile files are one clear error line and a
+/// non-zero exit, in bounded memory and time. (0.1.0: a 100,000-column CSV
+/// header grew the process to 23 GB; malformed Parquet footers panicked in
+/// the parquet crate, exit 101; a FIFO hung forever.)
+#[test]
+fn hostile_files_are_one_clear_error() {
+    let dir = temp_dir("hostile_files");
+    let data = generate(&dir.join("data"), "parquet");
+    let accounts = s(&data.join("accounts.parquet"));
+    let out = s(&dir.join("out"));
+    let write = |name: &str, bytes: &[u8]| -> String {
+        let p = dir.join(name);
+        fs::write(&p, bytes).unwrap();
+        s(&p)
+    };
+    let frame = |body: &[u8], footer_len: u32| -> Vec<u8> {
+        let mut b = b"PAR1".to_vec();
+        b.extend_from_slice(body);
+        b.extend_from_slice(&footer_len.to_le_bytes());
+        b.extend_from_slice(b"PAR1");
+        b
+    };
+    let junk: Vec<u8> = (0..200u32).map(|i| (i * 131 % 251) as u8).collect();
+    let wide_header: String = (0..100_000)
+        .map(|i| format!("c{i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let cases: Vec<(String, String)> = vec![
+        (
+            write("magic_only.parquet", b"PAR1PAR1"),
+            "is not a valid Parquet file: 8 bytes is too short for a Parquet file".into(),
+        ),
+        (
+            write("huge_footer.parquet", &frame(&junk, 0x7fff_ffff)),
+            "is not a valid Parquet file: its footer length 2147483647 does not fit in the file"
+                .into(),
+        ),
+        (
+            write("random_footer.parquet", &frame(&junk, 64)),
+            "is not a valid Parquet file: its footer is corrupt".into(),
+        ),
+        (
+            write("no_magic.parquet", &junk),
+            "is not a valid Parquet file: it does not start with the magic bytes PAR1".into(),
+        ),
+        (
+            write(
+                "wide.csv",
+                format!("{wide_header}\n{}\n", wide_header.replace('c', "")).as_bytes(),
+            ),
+            "has 100000 columns; churnkit reads files of at most 4096 columns".into(),
+        ),
+    ];
+    for (events, expected) in &cases {
+        let err = fails(&[
+            "run",
+            "--events",
+            events,
+            "--accounts",
+            &accounts,
+            "--out",
+            &out,
+        ]);
+        assert!(
+            err.starts_with(&format!(
+                "churnkit: error: events file '{events}': {expected}"
+            )),
+            "{events}: {err}"
+        );
+    }
+    // many mutated footers: never a panic (exit 101), always exit 1 with one line
+    for seed in 0..40u32 {
+        let body: Vec<u8> = (0..(seed * 7 % 90 + 1))
+            .map(|i| (i.wrapping_mul(2654435761) ^ seed) as u8)
+            .collect();
+        let f = write("mutated.parquet", &frame(&body, seed % 97 + 1));
+        let o = churnkit_in(
+            None,
+            &[
+                "run",
+                "--events",
+                &f,
+                "--accounts",
+                &accounts,
+                "--out",
+                &out,
+            ],
+        );
+        assert_eq!(o.status.code(), Some(1), "seed {seed}: {}", text(&o.stderr));
+        assert_eq!(
+            text(&o.stderr).lines().count(),
+            1,
+            "seed {seed}: {}",
+            text(&o.stderr)
+        );
+        let o = churnkit_in(
+            None,
+            &[
+                "sql",
+                "--table",
+                &format!("t={f}"),
+                "SELECT count(*) FROM t",
+            ],
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "sql, seed {seed}: {}",
+            text(&o.stderr)
+        );
+    }
+    // a FIFO: refused at once (a child that would block is killed after 30 s)
+    let fifo = dir.join("events.csv");
+    let _ = fs::remove_file(&fifo);
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    for args in [
+        vec![
+            "run".to_string(),
+            "--events".into(),
+            s(&fifo),
+            "--accounts".into(),
+            accounts.clone(),
+            "--out".into(),
+            out.clone(),
+        ],
+        vec![
+            "sql".to_string(),
+            "--table".into(),
+            format!("t={}", s(&fifo)),
+            "SELECT 1".into(),
+        ],
+    ] {
+        let mut child = Command::new(BIN)
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let t0 = std::time::Instant::now();
+        let status = loop {
+            if let Some(st) = child.try_wait().unwrap() {
+                break st;
+            }
+            if t0.elapsed() > std::time::Duration::from_secs(30) {
+                let _ = child.kill();
+                panic!("{args:?} on a FIFO still runs after 30 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        assert_eq!(status.code(), Some(1), "{err}");
+        assert!(err.contains("is not a regular file"), "{err}");
+    }
+}

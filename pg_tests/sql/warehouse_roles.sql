@@ -136,6 +136,73 @@ REVOKE EXECUTE ON FUNCTION churnkit.record_churn(bigint, text, text, timestamptz
 -- nothing was forged
 SELECT account_id, reason, detail FROM churnkit.churn_events ORDER BY account_id;
 
+-- 5. Least privilege that works (issue #8). churnkit_admin: created by the
+--    extension, cannot log in, no special power; its members run setup(),
+--    record_churn() and refresh() without CREATE on schema churnkit, which
+--    only the extension's owner has. PUBLIC has USAGE (the functions are for
+--    every role), not CREATE.
+SELECT rolname, rolcanlogin, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls
+FROM pg_roles WHERE rolname = 'churnkit_admin';
+SELECT r.rolname, has_schema_privilege(r.rolname, 'churnkit', 'USAGE') AS usage,
+       has_schema_privilege(r.rolname, 'churnkit', 'CREATE') AS "create"
+FROM (VALUES ('churnkit_admin'), ('churnkit_reader')) AS r(rolname);
+SELECT (SELECT nspacl FROM pg_namespace WHERE nspname = 'churnkit')::text LIKE '%,=U/%' AS public_usage,
+       (SELECT nspacl FROM pg_namespace WHERE nspname = 'churnkit')::text NOT LIKE '%,=UC/%' AS no_public_create;
+-- only setup() and refresh() are SECURITY DEFINER (they create and refresh
+-- the views as the extension's owner); everything else runs as the caller
+SELECT p.oid::regprocedure AS function, p.prosecdef AS security_definer
+FROM pg_proc p WHERE p.pronamespace = 'churnkit'::regnamespace AND p.prosecdef ORDER BY 1::text;
+
+CREATE ROLE regress_churnkit_engineer LOGIN IN ROLE churnkit_admin;
+CREATE ROLE regress_churnkit_nobody LOGIN;
+GRANT USAGE ON SCHEMA regress TO regress_churnkit_engineer, regress_churnkit_nobody;
+GRANT SELECT ON public.wh_roles_events, public.wh_roles_accounts, public.wh_roles_mrr TO regress_churnkit_engineer;
+\c - regress_churnkit_engineer
+SET client_min_messages = warning;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+\set SHOW_CONTEXT never
+SET churnkit.as_of = '2024-07-01 00:00:00+00';
+-- an input the engineer may not read: 42501, nothing changed
+SELECT regress.outcome($$ SELECT churnkit.setup('public.wh_roles_events', 'public.wh_roles_accounts', tickets => 'public.wh_roles_tickets') $$);
+SELECT regress.outcome($$ SELECT churnkit.setup('public.wh_roles_events', 'public.wh_roles_accounts', 'public.wh_roles_mrr', materialize => true) $$);
+SELECT c.relname, pg_get_userbyid(c.relowner) AS owner, c.relkind
+FROM pg_class c WHERE c.relnamespace = 'churnkit'::regnamespace AND c.relname IN ('account_health', 'cohort_retention', 'input_events')
+ORDER BY 1;
+-- the materialized views have their row key, so refresh() runs CONCURRENTLY
+SELECT indrelid::regclass AS view, pg_get_indexdef(indexrelid) AS key
+FROM pg_index WHERE indrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'churnkit'::regnamespace AND relkind = 'm')
+ORDER BY 1::text;
+SELECT cardinality(churnkit.refresh()) AS refreshed;
+SELECT (churnkit.record_churn(1, 'price', 'by the engineer', '2024-06-15 00:00+00')).reason AS recorded;
+-- the engineer corrects the churn database
+DELETE FROM churnkit.churn_events WHERE detail = 'by the engineer';
+SELECT count(*) AS dashboard_rows FROM churnkit.account_health;
+-- ... and cannot plant an object in schema churnkit
+SELECT regress.run($$ CREATE FUNCTION churnkit.upper(varchar) RETURNS text LANGUAGE sql AS 'SELECT 1::text' $$);
+SELECT regress.run($$ CREATE VIEW churnkit.planted AS SELECT 1 AS one $$);
+
+-- a login without any privilege: the functions, nothing else, and it
+-- cannot take the lock setup() takes
+\c - regress_churnkit_nobody
+SET client_min_messages = warning;
+\set SHOW_CONTEXT never
+SELECT churnkit.health_tier(72) AS tier, churnkit.engagement_score(600, 15, 30, 30) AS score;
+SELECT regress.outcome($$ SELECT count(*) FROM churnkit.account_health $$);
+SELECT regress.outcome($$ SELECT churnkit.setup('public.wh_roles_events', 'public.wh_roles_accounts') $$);
+SELECT regress.outcome($$ SELECT churnkit.refresh() $$);
+SELECT regress.run($$ LOCK TABLE churnkit.churn_events IN SHARE ROW EXCLUSIVE MODE $$);
+SELECT regress.run($$ CREATE FUNCTION churnkit.upper(varchar) RETURNS text LANGUAGE sql AS 'SELECT 1::text' $$);
+
+\c - postgres
+SET client_min_messages = warning;
+SELECT count(*) AS planted FROM pg_proc WHERE pronamespace = 'churnkit'::regnamespace AND proname = 'upper';
+SELECT churnkit.setup('public.wh_roles_events', 'public.wh_roles_accounts') IS NOT NULL AS set_up_again;
+REVOKE SELECT ON public.wh_roles_events, public.wh_roles_accounts, public.wh_roles_mrr FROM regress_churnkit_engineer;
+REVOKE USAGE ON SCHEMA regress FROM regress_churnkit_engineer, regress_churnkit_nobody;
+DROP ROLE regress_churnkit_engineer;
+DROP ROLE regress_churnkit_nobody;
+
 DELETE FROM churnkit.churn_events;
 REVOKE USAGE ON SCHEMA regress FROM regress_churnkit_dashboard;
 DROP ROLE regress_churnkit_dashboard;

@@ -50,7 +50,8 @@
 //!   after a churn: the churned MRR would vanish); no `tickets`, an empty
 //!   `input_tickets`. Their COMMENT says `none (empty)`.
 //! * `setup` drops and recreates every view (dashboard views last-first,
-//!   then the inputs) in one transaction, under an advisory lock; grants
+//!   then the inputs) in one transaction, under a lock of churn_events (not
+//!   an advisory lock: any login could take that one); grants
 //!   made on the old views are granted again; `churnkit_reader` gets SELECT
 //!   on every dashboard view. The views are ordinary objects of schema
 //!   churnkit owned by the caller (not extension members), so `pg_dump`
@@ -61,8 +62,9 @@
 //!   with `churnkit.as_of` set to `churned_at` for the call only (the
 //!   function's SET clause names the setting, which scopes the change), so
 //!   the values are those of `churn_database`'s derivation.
-//! * `refresh` runs plain `REFRESH MATERIALIZED VIEW` in creation order
-//!   (readers wait for it); with `materialize => true`, refresh after
+//! * `refresh` runs `REFRESH MATERIALIZED VIEW CONCURRENTLY` (setup gives
+//!   every materialized view a unique index on its row key) in creation
+//!   order, each view in its own subtransaction; with `materialize => true`, refresh after
 //!   `record_churn` too (`customer_lifetime` reads `churn_database`).
 //! * Scheduling: `SELECT cron.schedule('churnkit-refresh', '*/15 * * * *',
 //!   'SELECT churnkit.refresh()')` in the database named by
@@ -73,7 +75,9 @@
 //!
 //! The plpgsql/SQL functions have a fixed `search_path` (`churnkit,
 //! pg_catalog, pg_temp`: `pg_temp` last so that a temporary table cannot
-//! capture a name) and none is SECURITY DEFINER. The Rust functions resolve
+//! capture a name); `setup` and `refresh` are SECURITY DEFINER (members of
+//! `churnkit_admin` run them without CREATE on schema churnkit), the others
+//! run as the caller. The Rust functions resolve
 //! no names and have no `SET` clause (a GUC save/restore on every call of
 //! the aggregates' transition functions would cost more than the call).
 
@@ -83,5 +87,9 @@ mod views;
 pgrx::extension_sql_file!(
     "warehouse.sql",
     name = "warehouse",
-    requires = [as_of::as_of, views::warehouse_views],
+    requires = [
+        as_of::as_of,
+        views::warehouse_views,
+        views::warehouse_view_keys
+    ],
 );

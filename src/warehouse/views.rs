@@ -21,14 +21,31 @@ pub(crate) struct ViewFile {
 include!(concat!(env!("OUT_DIR"), "/warehouse_views.rs"));
 
 /// The heavy views: `setup(..., materialize => true)` creates them as
-/// MATERIALIZED VIEWs of the same names, which `refresh()` refreshes.
-pub(crate) const MATERIALIZABLE: &[&str] = &[
-    "cohort_retention",
-    "mrr_movements",
-    "customer_lifetime",
-    "user_lifecycle",
-    "onboarding_funnel",
+/// MATERIALIZED VIEWs of the same names, which `refresh()` refreshes, each
+/// with the columns that identify a row (its header's "One row per ..."):
+/// setup puts a unique index on them, so that refresh() can refresh
+/// CONCURRENTLY (readers neither block it nor wait for it).
+pub(crate) const MATERIALIZABLE: &[(&str, &[&str])] = &[
+    ("cohort_retention", &["cohort", "period"]),
+    ("mrr_movements", &["month"]),
+    ("customer_lifetime", &["plan", "days"]),
+    ("user_lifecycle", &["month", "state"]),
+    ("onboarding_funnel", &["cohort", "step"]),
 ];
+
+fn materializable(name: &str) -> Option<&'static [&'static str]> {
+    MATERIALIZABLE
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, key)| *key)
+}
+
+/// The row key of each materializable view (see [`MATERIALIZABLE`]).
+#[pg_extern(immutable, parallel_safe)]
+fn warehouse_view_keys(
+) -> TableIterator<'static, (name!(name, &'static str), name!(key, Vec<&'static str>))> {
+    TableIterator::new(MATERIALIZABLE.iter().map(|(n, key)| (*n, key.to_vec())))
+}
 
 /// The dashboard views built into this version of churnkit, in creation
 /// order: what `churnkit.setup()` creates (from `sql/views/`).
@@ -53,7 +70,7 @@ fn warehouse_views() -> TableIterator<
             v.name,
             v.sql,
             v.description,
-            MATERIALIZABLE.contains(&v.name),
+            materializable(v.name).is_some(),
             v.columns.iter().map(|c| c.0).collect(),
             v.columns.iter().map(|c| c.1).collect(),
             v.file,

@@ -1,9 +1,13 @@
 -- churnkit warehouse layer (DESIGN.md §4, issue #4): the churn database,
 -- the dashboard role, setup(), record_churn() and refresh().
 --
--- Every function here is plpgsql with a fixed search_path and runs with the
--- caller's privileges (none is SECURITY DEFINER). Identifiers that come from
--- the caller are always quoted with format('%I') / %L, never concatenated.
+-- Every function here is plpgsql with a fixed search_path. They run with the
+-- caller's privileges, except setup() and refresh(), which are SECURITY
+-- DEFINER (owned by the extension's owner) so that a data engineer in
+-- churnkit_admin can run them without CREATE on schema churnkit: only the
+-- extension's owner ever creates objects there (see "Least privilege"
+-- below). Identifiers that come from the caller are always quoted with
+-- format('%I') / %L, never concatenated.
 
 -- ---------------------------------------------------------------------------
 -- The churn database: a table the extension owns. Its rows are user data:
@@ -47,6 +51,36 @@ BEGIN
 END
 $$;
 GRANT USAGE ON SCHEMA churnkit TO churnkit_reader;
+
+-- ---------------------------------------------------------------------------
+-- Least privilege (issue #8).
+-- * churnkit_admin: the data engineer's role (NOLOGIN; grant it to a login).
+--   Its members run setup(), record_churn() and refresh(), read every view
+--   and correct churn_events, and never get CREATE on schema churnkit.
+-- * USAGE on schema churnkit for PUBLIC: every role may call the functions
+--   (churnkit.health_tier(72)); the views are readable by churnkit_reader
+--   and churnkit_admin only (and by their owner).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'churnkit_admin') THEN
+        CREATE ROLE churnkit_admin NOLOGIN;
+    END IF;
+END
+$$;
+GRANT USAGE ON SCHEMA churnkit TO PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE ON churn_events TO churnkit_admin;
+
+-- The role that called a SECURITY DEFINER function of churnkit: the role
+-- set with SET ROLE, else the login (inside such a function current_user is
+-- the extension's owner).
+CREATE FUNCTION _invoker()
+RETURNS name
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = churnkit, pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN pg_catalog.current_setting('role') = 'none' THEN session_user
+                ELSE pg_catalog.current_setting('role')::name END
+$$;
 
 -- ---------------------------------------------------------------------------
 -- The input contract: one row per canonical column of each input.
@@ -235,7 +269,10 @@ BEGIN
         cols := cols || format('%s AS %I', expr, c.column_name);
     END LOOP;
 
-    IF NOT pg_catalog.has_table_privilege(source, 'SELECT') THEN
+    -- the role that calls setup() (a SECURITY DEFINER function: the
+    -- current user is the extension's owner) owns the views: it must be
+    -- able to read every input itself
+    IF NOT pg_catalog.has_table_privilege(churnkit._invoker(), source, 'SELECT') THEN
         RAISE EXCEPTION 'setup: invalid %: permission denied for % %', input, kind_word, shown
             USING ERRCODE = '42501',
                   HINT = 'The role that runs setup() owns the views and needs SELECT on every input.';
@@ -256,13 +293,15 @@ CREATE FUNCTION setup(
     materialize boolean DEFAULT false
 )
 RETURNS text
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = churnkit, pg_catalog, pg_temp
 AS $$
 DECLARE
     v record;
     col record;
     g record;
+    key text[];
+    owner_ text := pg_catalog.quote_ident(churnkit._invoker());
     shown text;
     rel oid;
     kind "char";
@@ -324,8 +363,10 @@ WHERE false$q$;
 WHERE false$q$;
     END IF;
 
-    -- one setup at a time
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('churnkit.setup'));
+    -- one setup at a time: a lock on the extension's own table, which a role
+    -- without privileges on it cannot take (an advisory lock, which 0.1.0
+    -- used, can be taken by any login and block setup() forever)
+    LOCK TABLE churnkit.churn_events IN SHARE ROW EXCLUSIVE MODE;
 
     -- 2. drop the views of an earlier setup (dashboard views last-first,
     --    then the inputs), keeping their grants to restore them
@@ -353,7 +394,7 @@ WHERE false$q$;
         CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) AS a
         LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee
         WHERE c.oid = rel AND a.grantee <> c.relowner
-          AND NOT (r.rolname = 'churnkit_reader' AND a.privilege_type = 'SELECT');
+          AND NOT (r.rolname IN ('churnkit_reader', 'churnkit_admin') AND a.privilege_type = 'SELECT');
         BEGIN
             EXECUTE format('DROP %s churnkit.%I', CASE kind WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'VIEW' END, v.name);
         EXCEPTION WHEN dependent_objects_still_exist THEN
@@ -365,10 +406,16 @@ WHERE false$q$;
     END LOOP;
 
     -- 3. the inputs
+    -- every view is owned by the role that called setup() and reads the
+    -- inputs with its privileges (row-level security included), as in 0.1.0
     EXECUTE 'CREATE VIEW churnkit.input_events AS ' || sel_events;
     EXECUTE 'CREATE VIEW churnkit.input_accounts AS ' || sel_accounts;
     EXECUTE 'CREATE VIEW churnkit.input_mrr AS ' || sel_mrr;
     EXECUTE 'CREATE VIEW churnkit.input_tickets AS ' || sel_tickets;
+    FOR v IN SELECT unnest(ARRAY['input_events', 'input_accounts', 'input_mrr', 'input_tickets']) AS name LOOP
+        EXECUTE format('ALTER VIEW churnkit.%I OWNER TO %s', v.name, owner_);
+        EXECUTE format('GRANT SELECT ON churnkit.%I TO churnkit_admin', v.name);
+    END LOOP;
     FOR v IN
         SELECT * FROM (VALUES
             ('input_events', 'events', events::oid,
@@ -406,6 +453,14 @@ WHERE false$q$;
             RAISE EXCEPTION 'setup: creating view churnkit.% (from %) failed: %', v.name, v.source_file, message_
                 USING ERRCODE = sqlstate_, DETAIL = detail_, HINT = hint_;
         END;
+        EXECUTE format('ALTER %s churnkit.%I OWNER TO %s',
+            CASE kind WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'VIEW' END, v.name, owner_);
+        IF kind = 'm' THEN
+            -- the row key: refresh() can then refresh CONCURRENTLY
+            SELECT k.key INTO key FROM churnkit.warehouse_view_keys() k WHERE k.name = v.name;
+            EXECUTE format('CREATE UNIQUE INDEX %I ON churnkit.%I (%s)', v.name || '_key', v.name,
+                (SELECT string_agg(quote_ident(c), ', ') FROM unnest(key) AS c));
+        END IF;
         EXECUTE format('COMMENT ON %s churnkit.%I IS %L',
             CASE kind WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'VIEW' END, v.name, v.description);
         FOR col IN
@@ -417,7 +472,7 @@ WHERE false$q$;
         LOOP
             EXECUTE format('COMMENT ON COLUMN churnkit.%I.%I IS %L', v.name, col.column_name, col.description);
         END LOOP;
-        EXECUTE format('GRANT SELECT ON churnkit.%I TO churnkit_reader', v.name);
+        EXECUTE format('GRANT SELECT ON churnkit.%I TO churnkit_reader, churnkit_admin', v.name);
         n_views := n_views + 1;
         IF kind = 'm' THEN
             n_mat := n_mat + 1;
@@ -536,7 +591,7 @@ COMMENT ON FUNCTION record_churn(bigint, text, text, timestamptz) IS
 -- message of the failure); the others are refreshed all the same.
 CREATE FUNCTION refresh()
 RETURNS text[]
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = churnkit, pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -549,14 +604,21 @@ BEGIN
     -- a bad churnkit.as_of setting fails every view: an error, not warnings
     PERFORM churnkit.as_of();
     FOR v IN
-        SELECT w.name
+        SELECT w.name,
+               c.relispopulated AND EXISTS (SELECT 1 FROM pg_catalog.pg_index i
+                       WHERE i.indrelid = c.oid AND i.indisunique AND i.indpred IS NULL
+                         AND 0 <> ALL (i.indkey::int2[])) AS keyed
         FROM churnkit.warehouse_views() w
         JOIN pg_catalog.pg_class c ON c.relname = w.name AND c.relnamespace = 'churnkit'::regnamespace
         WHERE c.relkind = 'm'
         ORDER BY w.ordinal
     LOOP
         BEGIN
-            EXECUTE format('REFRESH MATERIALIZED VIEW churnkit.%I', v.name);
+            -- CONCURRENTLY (with the unique index setup() made): readers
+            -- keep reading the old rows meanwhile, and an open reader
+            -- transaction does not block the refresh
+            EXECUTE format('REFRESH MATERIALIZED VIEW %s churnkit.%I',
+                CASE WHEN v.keyed THEN 'CONCURRENTLY' ELSE '' END, v.name);
             done := done || v.name::text;
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
@@ -580,3 +642,6 @@ COMMENT ON FUNCTION refresh() IS
 REVOKE EXECUTE ON FUNCTION setup(regclass, regclass, regclass, regclass, text[], boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION record_churn(bigint, text, text, timestamptz) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION refresh() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION setup(regclass, regclass, regclass, regclass, text[], boolean) TO churnkit_admin;
+GRANT EXECUTE ON FUNCTION record_churn(bigint, text, text, timestamptz) TO churnkit_admin;
+GRANT EXECUTE ON FUNCTION refresh() TO churnkit_admin;

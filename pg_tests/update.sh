@@ -205,7 +205,7 @@ SELECT m.what || ' :: ' || coalesce(CASE m.classid
                  FROM pg_constraint co WHERE co.conrelid = c.oid))
          FROM pg_class c WHERE c.oid = m.objid)
     WHEN 'pg_operator'::regclass THEN
-        (SELECT concat_ws(' | ', o.oprcode, o.oprcom, o.oprnegate, o.oprrest, o.oprjoin, o.oprcanhash, o.oprcanmerge)
+        (SELECT concat_ws(' | ', o.oprcode, o.oprcom::regoperator, o.oprnegate::regoperator, o.oprrest, o.oprjoin, o.oprcanhash, o.oprcanmerge)
          FROM pg_operator o WHERE o.oid = m.objid)
     END, '')
 FROM members m

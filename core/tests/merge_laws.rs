@@ -104,7 +104,7 @@ proptest! {
         let all = fold(&rows);
         let mut merged = TrendState::new();
         for part in split(&rows, &cuts, seed) {
-            merged.merge(&TrendState::decode(&fold(&part).encode()).unwrap());
+            merged.merge(&TrendState::decode(&fold(&part).encode()).unwrap()).unwrap();
         }
         prop_assert_eq!(merged, all);
     }

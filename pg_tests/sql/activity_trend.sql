@@ -63,9 +63,17 @@ FROM (VALUES
 ) AS t(n, call)
 ORDER BY n;
 
--- infinite timestamps and the largest windows do not overflow
-SELECT churnkit.activity_trend(ts, 'infinity', 2147483647) AS huge_window,
-       churnkit.activity_trend(ts, '2024-03-01', 2147483647) AS huge_window_finite
-FROM (VALUES ('-infinity'::timestamptz), ('2024-02-28')) AS v(ts);
+-- issue #8: as_of and window_days may not vary within a group (0.1.0 took
+-- them silently, each row counted against its own windows), as the other
+-- aggregates' parameters; the largest window does not overflow; ±infinity
+-- is 22008
+SELECT n, call, regress.outcome(call) AS outcome
+FROM (VALUES
+    (1, $$SELECT churnkit.activity_trend(ts, a, 7) FROM (VALUES ('2024-02-20'::timestamptz, '2024-03-01'::timestamptz), ('2024-02-21', '2024-03-02')) AS v(ts, a)$$),
+    (2, $$SELECT churnkit.activity_trend(ts, '2024-03-01', w) FROM (VALUES ('2024-02-20'::timestamptz, 7), ('2024-02-21', 14)) AS v(ts, w)$$),
+    (3, $$SELECT churnkit.activity_trend(ts, '2024-03-01', 2147483647) FROM (VALUES ('2024-02-28'::timestamptz)) AS v(ts)$$),
+    (4, $$SELECT churnkit.activity_trend(ts, 'infinity', 7) FROM (VALUES ('2024-02-28'::timestamptz)) AS v(ts)$$)
+) AS t(n, call)
+ORDER BY n;
 
 SELECT 1 AS alive;

@@ -197,7 +197,28 @@ FROM generate_series('2000-01-01'::timestamptz, '2029-12-31', '1 day') AS ts;
 SELECT churnkit.active_days(s) AS days, pg_column_size(s) < octet_length(churnkit.engagement_summary_send(s)) AS compressed
 FROM st_large;
 
--- the types have no operators (no =, no ORDER BY): compare their text
-SELECT regress.outcome($$ SELECT count(*) FROM st_summaries WHERE activity = activity $$);
+-- issue #8: equality, ordering and hashing (0.1.0 had no operators, so
+-- DISTINCT, UNION and GROUP BY on a summary failed). Equal values are equal
+-- (a summary read back from its text form included); the order is that of
+-- the binary encodings
+-- (the operators live in schema churnkit: qualified, or with churnkit on
+-- the search_path; DISTINCT, GROUP BY and UNION find them without)
+SELECT count(*) FILTER (WHERE activity OPERATOR(churnkit.=) activity) AS equal_to_itself,
+       count(*) FILTER (WHERE activity OPERATOR(churnkit.=) activity::text::churnkit.activity) AS equal_to_its_text,
+       count(*) FILTER (WHERE engagement OPERATOR(churnkit.<>) engagement) AS unequal_to_itself
+FROM st_summaries;
+SELECT count(*) AS rows, count(DISTINCT activity) AS distinct_activities,
+       count(DISTINCT engagement) AS distinct_engagement, count(DISTINCT survival) AS distinct_survival
+FROM (SELECT * FROM st_summaries UNION ALL SELECT * FROM st_summaries) t;
+SELECT count(*) AS union_rows FROM (SELECT activity FROM st_summaries UNION SELECT activity FROM st_summaries) u;
+SELECT count(*) AS groups FROM (SELECT survival, count(*) FROM st_summaries GROUP BY survival) g;
+SET enable_hashagg = off;
+SELECT count(*) AS sorted_groups FROM (SELECT engagement, count(*) FROM st_summaries GROUP BY engagement) g;
+RESET enable_hashagg;
+SET search_path = churnkit, public;
+SELECT a = b AS eq, a < b AS lt, a > b AS gt, activity_cmp(a, b) AS cmp, a = a AS same
+FROM (VALUES ('{"granularity":"month","periods":["2024-01-01"],"version":1}'::activity,
+              '{"granularity":"month","periods":["2024-02-01"],"version":1}'::activity)) v(a, b);
+RESET search_path;
 
 SELECT 1 AS alive;

@@ -23,8 +23,7 @@ impl AggState for TrendAgg {
         TrendState::decode(bytes).map(TrendAgg)
     }
     fn merge(&mut self, other: &Self) -> Result<()> {
-        self.0.merge(&other.0);
-        Ok(())
+        self.0.merge(&other.0)
     }
 }
 

@@ -176,3 +176,15 @@ summary_type!(
     "ALTER TYPE survival_summary SET (SEND = survival_summary_send, RECEIVE = survival_summary_recv);
 COMMENT ON TYPE survival_summary IS 'result of survival_agg: customers churned and censored per tenure, for Kaplan-Meier (text form: JSON)';"
 );
+
+// =, <>, <, <=, >, >=, a btree and a hash operator class for each summary
+// type (one template for the three, see the file).
+pgrx::extension_sql_file!(
+    "summary_operators.sql",
+    name = "summary_operators",
+    requires = [
+        "engagement_summary_binary_io",
+        "activity_binary_io",
+        "survival_summary_binary_io"
+    ],
+);

@@ -128,12 +128,13 @@ impl CoreAgg for ActivityTrendFunc {
     }
 
     fn merge(state: &mut TrendState, encoded: &[u8]) -> Result<()> {
-        state.merge(&TrendState::decode(encoded).map_err(exec_err)?);
-        Ok(())
+        state
+            .merge(&TrendState::decode(encoded).map_err(exec_err)?)
+            .map_err(exec_err)
     }
 
     fn encode(state: &TrendState, buf: &mut Vec<u8>) -> bool {
-        if state.recent == 0 && state.prior == 0 {
+        if state.params.is_none() {
             return false;
         }
         *buf = state.encode();

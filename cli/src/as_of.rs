@@ -14,7 +14,6 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
-use datafusion::arrow::compute::kernels::cast_utils::string_to_timestamp_nanos;
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::common::{Result, ScalarValue};
 use datafusion::logical_expr::{
@@ -39,12 +38,65 @@ impl AsOf {
 /// (`2024-07-01T00:00:00Z`, `2024-07-01 02:00:00+02:00`), a timestamp
 /// without offset (read as UTC) or a date (midnight UTC). Sub-microsecond
 /// digits are truncated.
+///
+/// Any timestamp of churnkit's range (4714-11-24 BC to 294246-12-31 AD,
+/// `core::time`) is accepted, the same as in Postgres; 0.1.0 took only
+/// 1677..2262 (Arrow's nanosecond range).
 pub fn parse_as_of(s: &str) -> std::result::Result<AsOf, String> {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime};
     let text = s.trim();
-    let nanos = string_to_timestamp_nanos(text).map_err(|_| {
+    let bad = || {
         format!("'{s}' is not a timestamp (expected ISO 8601, e.g. 2024-07-01T00:00:00Z, 2024-07-01 09:30:00+02:00 or 2024-07-01)")
-    })?;
-    Ok(AsOf(nanos.div_euclid(1000)))
+    };
+    let with_offset = [
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%d %H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M:%S%.f%#z",
+        "%Y-%m-%d %H:%M:%S%.f%#z",
+    ];
+    let naive = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ];
+    let utc = if let Some(t) = text
+        .strip_suffix(['Z', 'z'])
+        .filter(|t| !t.ends_with(['Z', 'z']))
+    {
+        naive
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+    } else {
+        with_offset
+            .iter()
+            .find_map(|f| {
+                DateTime::parse_from_str(text, f)
+                    .ok()
+                    .map(|d| d.naive_utc())
+            })
+            .or_else(|| {
+                naive
+                    .iter()
+                    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+            })
+            .or_else(|| {
+                NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .ok()
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+            })
+    }
+    .ok_or_else(bad)?;
+    let utc = utc.and_utc();
+    // sub-microsecond digits truncated (towards the past)
+    let micros = utc
+        .timestamp()
+        .checked_mul(1_000_000)
+        .and_then(|m| m.checked_add(i64::from(utc.timestamp_subsec_micros())))
+        .ok_or_else(bad)?;
+    churnkit_core::time::check_timestamp("as_of", "--as-of", micros)
+        .map(AsOf)
+        .map_err(|e| e.to_string())
 }
 
 /// `--as-of`, shared by the verbs that run the churnkit views.
@@ -132,6 +184,21 @@ mod tests {
             .unwrap_err()
             .contains("'yesterday' is not a timestamp"));
         assert!(parse_as_of("2024-13-01").is_err());
+        // issue #8: the whole range of Postgres' timestamps that churnkit
+        // computes with, not Arrow's 1677..2262
+        assert_eq!(
+            parse_as_of("1500-03-01T00:00:00Z"),
+            Ok(AsOf(
+                churnkit_core::time::days_from_civil(1500, 3, 1) * 86_400_000_000
+            ))
+        );
+        assert_eq!(
+            parse_as_of("3000-01-01"),
+            Ok(AsOf(
+                churnkit_core::time::days_from_civil(3000, 1, 1) * 86_400_000_000
+            ))
+        );
+        assert!(parse_as_of("+294250-01-01T00:00:00Z").is_err());
         assert!(parse_as_of("").is_err());
     }
 }

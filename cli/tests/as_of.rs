@@ -62,6 +62,25 @@ fn as_of_returns_the_given_instant_in_utc_microseconds() {
         ]),
         "a\n2024-02-29T13:45:10.123456Z\n"
     );
+    // issue #8: before 1677 and after 2262 too (0.1.0 took Arrow's
+    // nanosecond range only), as Postgres's churnkit.as_of does
+    for (spelling, shown) in [
+        ("1500-03-01T12:00:00Z", "1500-03-01T12:00:00Z"),
+        ("2400-01-01", "2400-01-01T00:00:00Z"),
+    ] {
+        assert_eq!(
+            ok(&[
+                "sql",
+                "--as-of",
+                spelling,
+                "-f",
+                "csv",
+                "SELECT as_of() AS a"
+            ]),
+            format!("a\n{shown}\n"),
+            "--as-of {spelling}"
+        );
+    }
 }
 
 #[test]

@@ -330,6 +330,11 @@ BEGIN
         RAISE EXCEPTION 'setup: invalid materialize: NULL (pass true or false)' USING ERRCODE = '22023';
     END IF;
     IF key_events IS NOT NULL THEN
+        IF array_ndims(key_events) > 1 THEN
+            RAISE EXCEPTION 'setup: invalid key_events: a list of event names has one dimension, got %', array_ndims(key_events)
+                USING ERRCODE = '22023',
+                      HINT = 'Pass ARRAY[''name'', ...] or ''{name,...}''.';
+        END IF;
         IF cardinality(key_events) = 0 THEN
             RAISE EXCEPTION 'setup: invalid key_events: empty array'
                 USING ERRCODE = '22023',

@@ -812,7 +812,7 @@ fn bad_inputs_fail_with_one_line_and_leave_the_output_untouched() {
         ),
         (
             vec!["--events", &garbage, "--accounts", &acc],
-            format!("events file '{garbage}': cannot read it as Parquet: "),
+            format!("events file '{garbage}': is not a valid Parquet file: it does not start with the magic bytes PAR1"),
         ),
         (
             vec!["--events", &empty, "--accounts", &acc],

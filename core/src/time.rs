@@ -269,8 +269,16 @@ impl Granularity {
         if index < lo.checked_sub(1)? || index > hi.checked_add(1)? {
             return None;
         }
-        // within the range, every product below is far from overflowing
-        Some(match self {
+        Some(self.start_day_in_range(index))
+    }
+
+    /// [`Granularity::period_start_day`] of an index known to be at most one
+    /// period outside [`Granularity::period_range`] (the index of an `i64`
+    /// timestamp, or the next one): no check, every product below is far
+    /// from overflowing. The hot path of [`PeriodCache`].
+    #[inline]
+    fn start_day_in_range(self, index: i64) -> i64 {
+        match self {
             Granularity::Day => index,
             Granularity::Week => index * 7 - 3,
             Granularity::Month => {
@@ -280,7 +288,7 @@ impl Granularity {
                 days_from_civil(index.div_euclid(4), (index.rem_euclid(4) * 3 + 1) as u32, 1)
             }
             Granularity::Year => days_from_civil(index, 1, 1),
-        })
+        }
     }
 }
 
@@ -406,8 +414,17 @@ impl PeriodCache {
 
     #[inline(never)]
     fn look_up(&mut self, granularity: Granularity, ts: i64) -> i64 {
+        // the index of an i64 timestamp, and the next one, have start days
         let index = granularity.period_index(ts);
-        let (start, end) = granularity.period_bounds(index).unwrap_or((0, 0));
+        let start_of = |i: i64| {
+            granularity
+                .start_day_in_range(i)
+                .checked_mul(MICROS_PER_DAY)
+        };
+        let (start, end) = match (start_of(index), start_of(index + 1)) {
+            (Some(s), Some(e)) => (s, e),
+            _ => (0, 0), // at the ends of time: no memo
+        };
         *self = PeriodCache {
             granularity,
             start,

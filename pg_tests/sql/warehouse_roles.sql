@@ -31,7 +31,7 @@ FROM members;
 SELECT p.oid::regprocedure AS function, l.lanname, p.provolatile, p.proconfig
 FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 WHERE p.pronamespace = 'churnkit'::regnamespace AND p.prokind <> 'a' AND l.lanname <> 'c'
-ORDER BY 1::text;
+ORDER BY p.oid::regprocedure::text;
 -- every function of schema churnkit belongs to the extension
 SELECT count(*) AS not_members FROM pg_proc p
 WHERE p.pronamespace = 'churnkit'::regnamespace
@@ -40,7 +40,7 @@ WHERE p.pronamespace = 'churnkit'::regnamespace
 SELECT p.oid::regprocedure AS function, has_function_privilege('churnkit_reader', p.oid, 'EXECUTE') AS reader_can_execute
 FROM pg_proc p
 WHERE p.pronamespace = 'churnkit'::regnamespace AND p.proname IN ('setup', 'record_churn', 'refresh', 'as_of', 'warehouse_views', 'health_tier')
-ORDER BY 1::text;
+ORDER BY p.oid::regprocedure::text;
 
 -- 2. The role: created by the extension, cannot log in, no special power
 SELECT rolname, rolcanlogin, rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls
@@ -151,7 +151,7 @@ SELECT (SELECT nspacl FROM pg_namespace WHERE nspname = 'churnkit')::text LIKE '
 -- only setup() and refresh() are SECURITY DEFINER (they create and refresh
 -- the views as the extension's owner); everything else runs as the caller
 SELECT p.oid::regprocedure AS function, p.prosecdef AS security_definer
-FROM pg_proc p WHERE p.pronamespace = 'churnkit'::regnamespace AND p.prosecdef ORDER BY 1::text;
+FROM pg_proc p WHERE p.pronamespace = 'churnkit'::regnamespace AND p.prosecdef ORDER BY p.oid::regprocedure::text;
 
 CREATE ROLE regress_churnkit_engineer LOGIN IN ROLE churnkit_admin;
 CREATE ROLE regress_churnkit_nobody LOGIN;
@@ -172,7 +172,7 @@ ORDER BY 1;
 -- the materialized views have their row key, so refresh() runs CONCURRENTLY
 SELECT indrelid::regclass AS view, pg_get_indexdef(indexrelid) AS key
 FROM pg_index WHERE indrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'churnkit'::regnamespace AND relkind = 'm')
-ORDER BY 1::text;
+ORDER BY indrelid::regclass::text;
 SELECT cardinality(churnkit.refresh()) AS refreshed;
 SELECT (churnkit.record_churn(1, 'price', 'by the engineer', '2024-06-15 00:00+00')).reason AS recorded;
 -- the engineer corrects the churn database

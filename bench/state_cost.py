@@ -27,7 +27,7 @@ QUERIES = {
     "cohort matrix (activity_agg + retention_counts)": "SELECT count(*) FROM (SELECT churnkit.cohort_start(a), churnkit.retention_counts(a) FROM (SELECT account_id, churnkit.activity_agg(occurred_at, 'month') AS a FROM bench_events GROUP BY 1) t GROUP BY 1) u",
     "window_funnel per account (3 steps, 7 days)": "SELECT sum(f) FROM (SELECT account_id, churnkit.window_funnel(interval '7 days', occurred_at, ARRAY[event_name = 'login', event_name = 'report', event_name = 'export']) AS f FROM bench_events GROUP BY 1) t",
     "activity_trend per account": "SELECT count(*) FROM (SELECT account_id, churnkit.activity_trend(occurred_at, timestamptz '2024-07-01', 14) FROM bench_events GROUP BY 1) t",
-    "survival_agg over every event's age": "SELECT churnkit.median_lifetime(churnkit.survival_agg(extract(epoch FROM timestamptz '2024-07-01' - occurred_at) / 86400, is_key_action)) FROM bench_events",
+    "survival_agg over every event's age in whole days": "SELECT churnkit.median_lifetime(churnkit.survival_agg(floor(extract(epoch FROM timestamptz '2024-07-01' - occurred_at) / 86400), is_key_action)) FROM bench_events",
 }
 
 SETUP = """
@@ -38,8 +38,7 @@ SELECT (i % %(accounts)s)::bigint AS account_id,
        (ARRAY['login', 'report', 'export', 'invite'])[1 + (i * 7919) %% 4] AS event_name,
        ((i * 104729) %% 900)::float8 AS duration_seconds,
        (i * 31) %% 5 = 0 AS is_key_action
-FROM generate_series(1, %(rows)s) i;
-VACUUM ANALYZE bench_events;
+FROM generate_series(1::bigint, %(rows)s) i;
 """
 
 
@@ -55,6 +54,7 @@ def run(args):
     psql(db, "CREATE EXTENSION churnkit")
     version = psql(db, "SELECT extversion FROM pg_extension WHERE extname = 'churnkit'")
     psql(db, SETUP.replace("%(accounts)s", str(args.accounts)).replace("%(rows)s", str(args.rows)).replace("%%", "%"))
+    psql(db, "VACUUM ANALYZE bench_events")
     results = {"label": args.label, "version": version, "rows": args.rows, "accounts": args.accounts, "runs": {}}
     for name, q in QUERIES.items():
         timed = f"SET max_parallel_workers_per_gather = 0; SET work_mem = '256MB'; {q}"

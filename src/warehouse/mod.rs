@@ -56,8 +56,9 @@
 //!   on every dashboard view. The views are ordinary objects of schema
 //!   churnkit owned by the caller (not extension members), so `pg_dump`
 //!   dumps them; `DROP EXTENSION churnkit` needs CASCADE once set up.
-//! * `setup`, `record_churn` and `refresh` are not executable by PUBLIC
-//!   (the data engineer grants them); the other functions are.
+//! * `setup`, `record_churn` and `refresh` are not executable by PUBLIC:
+//!   members of `churnkit_admin` run them; the other functions are for
+//!   every role (USAGE on schema churnkit for PUBLIC).
 //! * `record_churn` reads `account_health` (tier, trend) and `input_mrr`
 //!   with `churnkit.as_of` set to `churned_at` for the call only (the
 //!   function's SET clause names the setting, which scopes the change), so

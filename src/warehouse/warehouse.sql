@@ -643,7 +643,7 @@ COMMENT ON FUNCTION refresh() IS
     'churnkit warehouse: refresh the materialized dashboard views (setup(..., materialize => true)), each on its own; returns the names of the views refreshed (empty when every view is a plain view); a view that fails keeps its rows and is named in a WARNING';
 
 -- setup, record_churn and refresh change the warehouse: not for everyone
--- (the data engineer grants them, e.g. GRANT EXECUTE ON FUNCTION churnkit.refresh() TO etl)
+-- (granted to churnkit_admin: GRANT churnkit_admin TO etl lets a data engineer run them)
 REVOKE EXECUTE ON FUNCTION setup(regclass, regclass, regclass, regclass, text[], boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION record_churn(bigint, text, text, timestamptz) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION refresh() FROM PUBLIC;

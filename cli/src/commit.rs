@@ -38,7 +38,6 @@ pub struct Staging {
 
 const MARK: &str = ".churnkit-";
 /// Suffix of an earlier run set aside by the two-rename swap.
-#[cfg_attr(target_os = "linux", allow(dead_code))]
 const ASIDE: &str = "-old";
 
 impl Staging {

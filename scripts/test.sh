@@ -6,7 +6,9 @@
 #   3. pg_tests/: SQL regression tests (pg_regress) against a real PG 15 server
 #   4. tests/parity: the same generated arguments and data sets through
 #      Postgres and DataFusion (scalar functions, aggregates)
-#   5. tests/docs: every example of docs/*.md, in both engines
+#   5. tests/hostile: the hostile-input catalogue (SQL and command lines with
+#      their expected SQLSTATE, NULL or value; no crash, no panic)
+#      tests/docs: every example of docs/*.md, in both engines
 #   6. tests/views: every warehouse view (sql/views/) in both engines
 #   7. tests/warehouse: a BI client (SQLAlchemy + pandas) reading the views
 #      as churnkit_reader; setup() vs `churnkit run`, view by view
@@ -59,6 +61,7 @@ trap 'bash "$ROOT/pg_tests/cluster.sh" stop >/dev/null 2>&1 || true' EXIT
 export CHURNKIT_BIN="$ROOT/target/debug/churnkit"
 suite "parity: scalar functions, Postgres vs DataFusion" python3 tests/parity/run_parity.py
 suite "parity: aggregates, Postgres vs DataFusion" python3 tests/parity/run_parity_aggregates.py
+suite "hostile-input catalogue, Postgres, DataFusion and the CLI (tests/hostile/)" python3 tests/hostile/run_catalogue.py
 suite "docs examples in both engines" python3 tests/docs/check_docs.py
 suite "warehouse views, Postgres vs DataFusion" python3 tests/views/run_views.py
 suite "warehouse: a BI client as churnkit_reader (SQLAlchemy, pandas)" python3 tests/warehouse/bi_client.py

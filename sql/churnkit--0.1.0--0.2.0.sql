@@ -401,9 +401,18 @@ BEGIN
     IF record_churn.account_id IS NULL THEN
         RAISE EXCEPTION 'record_churn: invalid account_id: NULL' USING ERRCODE = '22023';
     END IF;
-    IF record_churn.churned_at IS NULL OR NOT isfinite(record_churn.churned_at) THEN
-        RAISE EXCEPTION 'record_churn: invalid churned_at: %', coalesce(record_churn.churned_at::text, 'NULL')
-            USING ERRCODE = '22023';
+    IF record_churn.churned_at IS NULL THEN
+        RAISE EXCEPTION 'record_churn: invalid churned_at: NULL' USING ERRCODE = '22023';
+    END IF;
+    -- churnkit's time range, in core's words (core::time::check_timestamp):
+    -- Postgres's own range goes 30 years further than churnkit computes
+    IF NOT isfinite(record_churn.churned_at) THEN
+        RAISE EXCEPTION 'record_churn: invalid churned_at: % is not a point in time', record_churn.churned_at
+            USING ERRCODE = '22008';
+    END IF;
+    IF record_churn.churned_at > '294246-12-31 23:59:59.999999+00'::timestamptz THEN
+        RAISE EXCEPTION 'record_churn: invalid churned_at: timestamp out of range (churnkit computes with 4714-11-24 BC to 294246-12-31 AD (UTC))'
+            USING ERRCODE = '22008';
     END IF;
     IF to_regclass('churnkit.input_accounts') IS NULL OR to_regclass('churnkit.account_health') IS NULL
        OR to_regclass('churnkit.input_mrr') IS NULL THEN
@@ -444,19 +453,28 @@ BEGIN
     ORDER BY m.month DESC
     LIMIT 1;
 
-    INSERT INTO churnkit.churn_events AS e
-        (account_id, churned_at, reason, detail, tenure_days, engagement_trend, last_health_tier, mrr_lost)
-    VALUES (
-        record_churn.account_id,
-        record_churn.churned_at,
-        record_churn.reason,
-        record_churn.detail,
-        extract(epoch FROM record_churn.churned_at - acc.signed_up_at)::double precision / 86400,
-        health.activity_trend,
-        health.health_tier,
-        coalesce(lost, acc.mrr)
-    )
-    RETURNING e.* INTO result;
+    -- one churn per account and instant (churn_events' key): recording the
+    -- same churn twice is refused by name, not by the key's raw error
+    BEGIN
+        INSERT INTO churnkit.churn_events AS e
+            (account_id, churned_at, reason, detail, tenure_days, engagement_trend, last_health_tier, mrr_lost)
+        VALUES (
+            record_churn.account_id,
+            record_churn.churned_at,
+            record_churn.reason,
+            record_churn.detail,
+            extract(epoch FROM record_churn.churned_at - acc.signed_up_at)::double precision / 86400,
+            health.activity_trend,
+            health.health_tier,
+            coalesce(lost, acc.mrr)
+        )
+        RETURNING e.* INTO result;
+    EXCEPTION WHEN unique_violation THEN
+        RAISE EXCEPTION 'record_churn: invalid churned_at: account % already has a churn recorded at %',
+                record_churn.account_id, record_churn.churned_at
+            USING ERRCODE = '22023',
+                  HINT = 'Each churn is recorded once; to correct it, UPDATE or DELETE its row of churnkit.churn_events.';
+    END;
     RETURN result;
 END
 $$;

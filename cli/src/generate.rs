@@ -674,11 +674,11 @@ pub struct GenerateArgs {
     #[command(flatten)]
     pub size: DataSetArgs,
     /// Multiplies the event rate (1 = about 3 events per active account-day)
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, value_parser = parse_scale)]
     pub scale: f64,
-    /// Last day of the history (exclusive), YYYY-MM-DD
-    #[arg(long, default_value = "2024-07-01")]
-    pub end: String,
+    /// Last day of the history (exclusive), YYYY-MM-DD (1900-01-01 to 9999-12-31)
+    #[arg(long, default_value = "2024-07-01", value_parser = parse_end)]
+    pub end: i64,
     /// Output format
     #[arg(long, value_enum, default_value_t = FileFormat::Parquet)]
     pub format: FileFormat,
@@ -692,10 +692,10 @@ pub struct GenerateArgs {
 #[derive(Debug, clap::Args)]
 pub struct DataSetArgs {
     /// Number of accounts
-    #[arg(long, default_value_t = GenConfig::default().accounts)]
+    #[arg(long, default_value_t = GenConfig::default().accounts, value_parser = parse_accounts)]
     pub accounts: u64,
     /// Days of history up to the end date (2024-07-01; generate can change it with --end)
-    #[arg(long, default_value_t = GenConfig::default().days)]
+    #[arg(long, default_value_t = GenConfig::default().days, value_parser = parse_days)]
     pub days: i64,
     /// Random seed: the same seed gives the same data
     #[arg(long, default_value_t = GenConfig::default().seed)]
@@ -706,13 +706,6 @@ impl DataSetArgs {
     /// The generator's configuration (default end and scale), after checking
     /// the ranges.
     pub fn config(&self) -> crate::error::Result<GenConfig> {
-        use crate::error::CliError;
-        if self.accounts == 0 || self.accounts > 100_000_000 {
-            return Err(CliError::msg("--accounts must be between 1 and 100000000"));
-        }
-        if !(1..=36_500).contains(&self.days) {
-            return Err(CliError::msg("--days must be between 1 and 36500"));
-        }
         Ok(GenConfig {
             accounts: self.accounts,
             days: self.days,
@@ -791,16 +784,8 @@ impl FileWriter {
 }
 
 pub fn run(args: GenerateArgs) -> crate::error::Result<()> {
-    use crate::error::CliError;
-    let end_day = churnkit_core::agg::text::parse_date(args.end.trim()).ok_or_else(|| {
-        CliError::msg(format!("--end: '{}' is not a date (YYYY-MM-DD)", args.end))
-    })?;
+    let end_day = args.end;
     let base = args.size.config()?;
-    if !(args.scale > 0.0 && args.scale <= 1000.0) {
-        return Err(CliError::msg(
-            "--scale must be greater than 0 and at most 1000",
-        ));
-    }
     let cfg = GenConfig {
         end: end_day * DAY,
         scale: args.scale,
@@ -897,4 +882,41 @@ pub fn write_dataset(
             .map_err(|e| CliError::msg(format!("{}: {e}", dest.display())))?;
     }
     Ok(stats)
+}
+
+// Option values out of range are usage errors (exit status 2, clap's
+// "invalid value ... for '--OPTION'" message), found before anything runs.
+
+fn parse_accounts(s: &str) -> std::result::Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (1..=100_000_000).contains(&n) => Ok(n),
+        _ => Err("must be a whole number between 1 and 100000000".to_string()),
+    }
+}
+
+fn parse_days(s: &str) -> std::result::Result<i64, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if (1..=36_500).contains(&n) => Ok(n),
+        _ => Err("must be a whole number between 1 and 36500".to_string()),
+    }
+}
+
+fn parse_scale(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x > 0.0 && x <= 1000.0 => Ok(x),
+        _ => Err("must be a number greater than 0 and at most 1000".to_string()),
+    }
+}
+
+/// `--end YYYY-MM-DD` as a day number, in 1900-01-01 ..= 9999-12-31 (a
+/// synthetic history needs no other years, and every tool that reads the
+/// files can print these).
+fn parse_end(s: &str) -> std::result::Result<i64, String> {
+    use churnkit_core::agg::text::parse_date;
+    let range = parse_date("1900-01-01").zip(parse_date("9999-12-31"));
+    match (parse_date(s.trim()), range) {
+        (Some(d), Some((lo, hi))) if (lo..=hi).contains(&d) => Ok(d),
+        (Some(_), _) => Err("must be a date from 1900-01-01 to 9999-12-31".to_string()),
+        (None, _) => Err("not a date (expected YYYY-MM-DD)".to_string()),
+    }
 }

@@ -37,13 +37,18 @@ pub async fn write_stream(
             while let Some(batch) = stream.next().await {
                 batches.push(batch?);
             }
+            let batches = batches
+                .into_iter()
+                .map(far_timestamps_as_text)
+                .collect::<Result<Vec<_>>>()?;
+            let schema = batches.first().map_or(schema, |b| b.schema());
             write_table(&schema, &batches, out)?;
         }
         Format::Csv => {
             let mut writer = csv::WriterBuilder::new().with_header(true).build(&mut *out);
             let mut wrote = false;
             while let Some(batch) = stream.next().await {
-                writer.write(&nested_as_text(batch?)?)?;
+                writer.write(&nested_as_text(far_timestamps_as_text(batch?)?)?)?;
                 wrote = true;
             }
             if !wrote && !schema.fields().is_empty() {
@@ -56,7 +61,7 @@ pub async fn write_stream(
                 .with_explicit_nulls(true)
                 .build::<_, JsonArray>(&mut *out);
             while let Some(batch) = stream.next().await {
-                writer.write(&batch?)?;
+                writer.write(&far_timestamps_as_text(batch?)?)?;
             }
             writer.finish()?;
             drop(writer);
@@ -110,6 +115,95 @@ impl<W: Write> Write for PipeAware<W> {
 
 /// CSV has no nested values: lists, structs and maps are written as their
 /// display text (`[1, 2, 3]`, `{days: 30, ...}`), binary summaries as hex.
+/// Timestamps that Arrow cannot print: churnkit computes with instants up
+/// to 294246 AD (as Postgres does), chrono's calendar ends in 262142 AD, and
+/// Arrow's writers then print an error text in place of the value (table,
+/// JSON) or fail (CSV). A timestamp column holding such a value is written
+/// as text by core's formatter (ISO 8601 UTC, e.g. `+294246-12-31T23:59:59.999999Z`),
+/// in that batch only; every other column and batch is untouched.
+fn far_timestamps_as_text(batch: RecordBatch) -> Result<RecordBatch> {
+    use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringBuilder};
+    use datafusion::arrow::datatypes::{
+        DataType, Field, Schema, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType,
+        TimestampNanosecondType, TimestampSecondType,
+    };
+    use std::sync::Arc;
+    // µs since the epoch of each value (None for NULL), for any unit
+    fn micros(column: &dyn Array, unit: TimeUnit) -> Vec<Option<Option<i64>>> {
+        let scale = |v: i64, f: i64| v.checked_mul(f);
+        match unit {
+            TimeUnit::Second => column
+                .as_primitive::<TimestampSecondType>()
+                .iter()
+                .map(|v| v.map(|v| scale(v, 1_000_000)))
+                .collect(),
+            TimeUnit::Millisecond => column
+                .as_primitive::<TimestampMillisecondType>()
+                .iter()
+                .map(|v| v.map(|v| scale(v, 1_000)))
+                .collect(),
+            TimeUnit::Microsecond => column
+                .as_primitive::<TimestampMicrosecondType>()
+                .iter()
+                .map(|v| v.map(Some))
+                .collect(),
+            TimeUnit::Nanosecond => column
+                .as_primitive::<TimestampNanosecondType>()
+                .iter()
+                .map(|v| v.map(|v| Some(v.div_euclid(1_000))))
+                .collect(),
+        }
+    }
+    let printable = |us: Option<i64>| {
+        us.is_some_and(|us| chrono::DateTime::from_timestamp_micros(us).is_some())
+    };
+    let schema = batch.schema();
+    let mut changed = false;
+    let mut fields = Vec::with_capacity(batch.num_columns());
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
+    for (field, column) in schema.fields().iter().zip(batch.columns()) {
+        if let DataType::Timestamp(unit, _) = field.data_type() {
+            let values = micros(column.as_ref(), *unit);
+            if values.iter().any(|v| v.is_some_and(|us| !printable(us))) {
+                let mut b = StringBuilder::new();
+                for v in values {
+                    match v {
+                        None => b.append_null(),
+                        Some(Some(us)) => {
+                            b.append_value(churnkit_core::agg::text::format_timestamp(us))
+                        }
+                        // seconds or milliseconds beyond any i64 of µs: no
+                        // calendar churnkit knows has that date
+                        Some(None) => {
+                            return Err(crate::error::CliError::msg(format!(
+                                "column {}: a timestamp beyond the year 294246 cannot be printed",
+                                field.name()
+                            )))
+                        }
+                    }
+                }
+                fields.push(Field::new(
+                    field.name(),
+                    DataType::Utf8,
+                    field.is_nullable(),
+                ));
+                columns.push(Arc::new(b.finish()));
+                changed = true;
+                continue;
+            }
+        }
+        fields.push(field.as_ref().clone());
+        columns.push(column.clone());
+    }
+    if !changed {
+        return Ok(batch);
+    }
+    Ok(RecordBatch::try_new(
+        Arc::new(Schema::new(fields)),
+        columns,
+    )?)
+}
+
 fn nested_as_text(batch: RecordBatch) -> Result<RecordBatch> {
     use datafusion::arrow::array::{ArrayRef, StringBuilder};
     use datafusion::arrow::datatypes::{DataType, Field, Schema};

@@ -63,8 +63,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "PATH")]
     pub tickets: Option<PathBuf>,
     /// Derive is_key_action from event_name: these names are the key actions (the events file then needs no is_key_action column)
-    #[arg(long = "key-events", value_name = "NAME,...", value_delimiter = ',')]
-    pub key_events: Option<Vec<String>>,
+    #[arg(long = "key-events", value_name = "NAME,...", value_parser = parse_key_events)]
+    pub key_events: Vec<KeyEvents>,
     #[command(flatten)]
     pub as_of: AsOfArg,
     /// Output directory (created if missing)
@@ -123,7 +123,9 @@ pub fn stages() -> usize {
 
 pub async fn run(args: RunArgs) -> Result<()> {
     let as_of = args.as_of.resolve(); // once, when the command starts
-    let key_events = key_event_names(args.key_events)?;
+                                      // repeatable: `--key-events a,b --key-events c` is a, b and c
+    let key_events = (!args.key_events.is_empty())
+        .then(|| args.key_events.into_iter().flat_map(|k| k.0).collect());
     let mut progress = Progress::new(args.quiet, stages());
     let job = Job {
         inputs: InputPaths {
@@ -142,22 +144,22 @@ pub async fn run(args: RunArgs) -> Result<()> {
     print_outcome(&outcome, &outcome.report).await
 }
 
-/// `--key-events`: names trimmed, empty ones dropped; at least one.
-fn key_event_names(given: Option<Vec<String>>) -> Result<Option<Vec<String>>> {
-    let Some(names) = given else {
-        return Ok(None);
-    };
-    let names: Vec<String> = names
-        .iter()
+/// The names of `--key-events`.
+#[derive(Debug, Clone)]
+pub struct KeyEvents(pub Vec<String>);
+
+/// `--key-events NAME,...`: names trimmed, empty ones dropped; at least one
+/// (otherwise a usage error, exit status 2, like every bad option value).
+fn parse_key_events(s: &str) -> std::result::Result<KeyEvents, String> {
+    let names: Vec<String> = s
+        .split(',')
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty())
         .collect();
     if names.is_empty() {
-        return Err(CliError::msg(
-            "--key-events: no event name given (expected NAME,NAME,...)",
-        ));
+        return Err("no event name given (expected NAME,NAME,...)".to_string());
     }
-    Ok(Some(names))
+    Ok(KeyEvents(names))
 }
 
 /// The reference time as the report shows it: `2024-07-01 00:00:00 UTC`.

@@ -845,10 +845,6 @@ fn bad_inputs_fail_with_one_line_and_leave_the_output_untouched() {
             "view customer_lifetime (sql/views/11_customer_lifetime.datafusion.sql): ".to_string(),
         ),
         (
-            vec!["--events", &ev, "--accounts", &acc, "--key-events", ","],
-            "--key-events: no event name given".to_string(),
-        ),
-        (
             vec!["--events", &pq_events, "--accounts", &pq_mrr],
             format!("accounts file '{pq_mrr}': no column \"name\""),
         ),

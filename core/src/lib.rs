@@ -5,6 +5,7 @@
 
 pub mod agg;
 pub mod error;
+pub mod fuzz;
 pub mod scalar;
 pub mod time;
 

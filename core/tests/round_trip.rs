@@ -362,3 +362,43 @@ fn the_values_0_1_0_got_wrong() {
         time::from_pg_timestamp(-211_813_488_000_000_000)
     );
 }
+
+/// The decoder fuzz target's short run (the long one is `scripts/fuzz.sh`,
+/// libFuzzer, 10 M cases): the seed corpus of `fuzz/corpus/decoders/`
+/// (valid values of every type and the catalogue's crafted ones), each
+/// mutated many times by a fixed-seed generator, through
+/// `churnkit_core::fuzz::check` — the same body libFuzzer runs.
+#[test]
+fn decoder_fuzz_target_short_run() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fuzz/corpus/decoders");
+    let mut seeds: Vec<Vec<u8>> = std::fs::read_dir(dir)
+        .expect("the seed corpus fuzz/corpus/decoders")
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    seeds.sort();
+    assert!(seeds.len() >= 10, "{} seeds", seeds.len());
+    // xorshift64*: deterministic, no dependency
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let mut cases = 0;
+    for seed in &seeds {
+        churnkit_core::fuzz::check(seed).unwrap();
+        for _ in 0..4_000 {
+            let n = 1 + next() % 4;
+            let edits: Vec<(usize, u8, u8)> = (0..n)
+                .map(|_| (next() as usize, next() as u8, next() as u8))
+                .collect();
+            let bytes = mutate(seed, &edits);
+            if let Err(v) = churnkit_core::fuzz::check(&bytes) {
+                panic!("{v}\ninput: {bytes:02x?}");
+            }
+            cases += 1;
+        }
+    }
+    assert!(cases >= 40_000, "{cases}");
+}

@@ -157,6 +157,5 @@ fn is_active(a: activity, period_index: i32) -> bool {
 /// 'new', 'returning', 'resurrecting', 'dormant', or NULL.
 #[pg_extern(immutable, strict, parallel_safe)]
 fn lifecycle_state(a: activity, period_start: TimestampWithTimeZone) -> Option<&'static str> {
-    a.0.lifecycle_state(to_core_ts(period_start))
-        .map(|l| l.as_str())
+    check(a.0.lifecycle_state(to_core_ts(period_start))).map(|l| l.as_str())
 }

@@ -220,22 +220,26 @@ impl Activity {
     /// previous period), `resurrecting` (active now, not in the previous
     /// period, active before), `dormant` (not active now, active in the
     /// previous period); `None` otherwise (before the first activity, or
-    /// inactive two periods running).
-    pub fn lifecycle_state(&self, period_start: i64) -> Option<Lifecycle> {
+    /// inactive two periods running). `period_start` must be a point in
+    /// churnkit's time range (otherwise `DatetimeOverflow`, as everywhere).
+    pub fn lifecycle_state(&self, period_start: i64) -> Result<Option<Lifecycle>> {
+        let period_start = check_timestamp("lifecycle_state", "period_start", period_start)?;
         let p = self.granularity.period_index(period_start);
-        let first = self.periods.first()?;
+        let Some(first) = self.periods.first() else {
+            return Ok(None);
+        };
         if p < first {
-            return None;
+            return Ok(None);
         }
         let now = self.periods.contains(p);
         let prev = self.periods.contains(p - 1);
-        match (now, prev) {
+        Ok(match (now, prev) {
             (true, _) if p == first => Some(Lifecycle::New),
             (true, true) => Some(Lifecycle::Returning),
             (true, false) => Some(Lifecycle::Resurrecting),
             (false, true) => Some(Lifecycle::Dormant),
             (false, false) => None,
-        }
+        })
     }
 
     pub fn encode_into(&self, w: &mut Writer) {

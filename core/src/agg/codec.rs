@@ -66,6 +66,11 @@ pub struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// Start reading a state of type `what`; checks the format version.
+    /// The type being read (errors name it: `activity: invalid input: ...`).
+    pub fn what(&self) -> &'static str {
+        self.what
+    }
+
     pub fn new(what: &'static str, buf: &'a [u8]) -> Result<Self> {
         match buf.first() {
             None => Err(corrupt(what, "empty input")),

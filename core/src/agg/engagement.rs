@@ -22,6 +22,31 @@ pub struct EngagementSummary {
     pub days: PeriodSet,
 }
 
+/// The group's total of active seconds after adding `d`: a total that no
+/// longer fits a finite `f64` would be a summary its own input refuses, so it
+/// is an error of the argument that carried it there.
+fn total_seconds(total: f64, d: f64) -> Result<f64> {
+    let sum = total + d;
+    if sum.is_finite() {
+        Ok(sum)
+    } else {
+        Err(ChurnError::new(
+            F,
+            "duration_seconds",
+            "the group's total of seconds exceeds the largest finite number (1.8e308)",
+        ))
+    }
+}
+
+/// A count of events or key actions after adding `n` (only a crafted state
+/// could get near the limit).
+fn total_count(total: u64, n: u64) -> Result<u64> {
+    total
+        .checked_add(n)
+        .filter(|&c| c <= i64::MAX as u64)
+        .ok_or_else(|| ChurnError::new(F, "occurred_at", "more than 2^63 - 1 events in one group"))
+}
+
 impl EngagementSummary {
     pub fn new() -> Self {
         Self::default()
@@ -50,15 +75,15 @@ impl EngagementSummary {
                 ));
             }
         }
-        // the only step that can fail (out of memory) comes first: an error
-        // leaves the summary unchanged
+        let active_seconds = total_seconds(self.active_seconds, duration_seconds.unwrap_or(0.0))?;
+        let events = total_count(self.events, 1)?;
+        // the only other step that can fail (out of memory) comes next, before
+        // any change: an error leaves the summary unchanged
         self.days
             .insert(day_number(occurred_at))
             .map_err(|e| e.named(F))?;
-        if let Some(d) = duration_seconds {
-            self.active_seconds += d;
-        }
-        self.events += 1;
+        self.active_seconds = active_seconds;
+        self.events = events;
         if is_key_action == Some(true) {
             self.key_actions += 1;
         }
@@ -74,10 +99,13 @@ impl EngagementSummary {
     }
 
     pub fn merge(&mut self, o: &EngagementSummary) -> Result<()> {
+        let active_seconds = total_seconds(self.active_seconds, o.active_seconds)?;
+        let events = total_count(self.events, o.events)?;
+        let key_actions = total_count(self.key_actions, o.key_actions)?;
         self.days.merge(&o.days).map_err(|e| e.named(F))?;
-        self.events += o.events;
-        self.active_seconds += o.active_seconds;
-        self.key_actions += o.key_actions;
+        self.events = events;
+        self.active_seconds = active_seconds;
+        self.key_actions = key_actions;
         self.first_active_at = match (self.first_active_at, o.first_active_at) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

@@ -261,13 +261,13 @@ impl PeriodSet {
                 let x = prev as i128 + gap as i128;
                 if gap == 0 || x > i64::MAX as i128 {
                     return Err(super::codec::corrupt(
-                        "period set",
-                        "not strictly increasing",
+                        r.what(),
+                        "periods not strictly increasing",
                     ));
                 }
                 x as i64
             };
-            s.insert(x).map_err(|e| e.named("period set"))?;
+            s.insert(x).map_err(|e| e.named(r.what()))?;
             prev = x;
         }
         Ok(s)

@@ -25,11 +25,11 @@ Errors on a negative or non-finite tenure.",
 > SELECT survival_at(s, 30) AS s30, survival_at(s, 365) AS s365, median_lifetime(s) AS median
   FROM (SELECT survival_agg(tenure, churned) AS s FROM (VALUES
         (10.0, true), (30.0, true), (45.0, false), (200.0, true), (400.0, false)) AS c(tenure, churned));
-+--------------------+---------------------+--------+
-| s30                | s365                | median |
-+--------------------+---------------------+--------+
-| 0.6000000000000001 | 0.30000000000000004 | 200.0  |
-+--------------------+---------------------+--------+
++-----+------+--------+
+| s30 | s365 | median |
++-----+------+--------+
+| 0.6 | 0.3  | 200.0  |
++-----+------+--------+
 ```"#,
     argument(
         name = "tenure_days",

@@ -230,9 +230,12 @@ impl ScalarUDFImpl for LifecycleStateFunc {
         let mut out = StringBuilder::with_capacity(rows, rows * 8);
         for i in 0..rows {
             match (a.get(i), t.get(i)) {
-                (Some(b), Some(t)) => {
-                    out.append_option(decode(b)?.lifecycle_state(t).map(|l| l.as_str()))
-                }
+                (Some(b), Some(t)) => out.append_option(
+                    decode(b)?
+                        .lifecycle_state(t)
+                        .map_err(exec_err)?
+                        .map(|l| l.as_str()),
+                ),
                 _ => out.append_null(),
             }
         }

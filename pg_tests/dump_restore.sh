@@ -45,57 +45,9 @@ export PGOPTIONS="-c churnkit.as_of=2024-07-01T00:00:00Z -c max_parallel_workers
 PSQL=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 --no-psqlrc)
 
 say "generating data and wiring the warehouse in database churnkit"
-"${PSQL[@]}" -d churnkit <<'SQL'
+"${PSQL[@]}" -d churnkit -v fixture="$HERE/fixtures/app_data.sql" <<'SQL'
 SET client_min_messages = warning;
-CREATE SCHEMA app;
--- 240 accounts over 18 months; every 6th churns (reasons rotate); three plans
-CREATE TABLE app.accounts AS
-SELECT a::bigint AS account_id,
-       'Account ' || a AS name,
-       timestamptz '2023-01-01 00:00:00+00' + ((a * 37) % 540) * interval '1 day' + (a % 24) * interval '1 hour' AS signed_up_at,
-       (ARRAY['basic', 'pro', 'enterprise'])[1 + a % 3] AS plan,
-       (ARRAY[49, 199, 999])[1 + a % 3]::numeric AS mrr,
-       (ARRAY[3, 10, 40])[1 + a % 3] AS seats_purchased,
-       timestamptz '2023-01-01 00:00:00+00' + ((a * 37) % 540 + 365) * interval '1 day' AS renewal_at,
-       CASE WHEN a % 6 = 0 THEN timestamptz '2023-01-01 00:00:00+00' + ((a * 37) % 540 + 30 + a % 120) * interval '1 day' + interval '13 hours' END AS churned_at,
-       CASE WHEN a % 6 = 0 THEN (ARRAY['price', 'product', 'competitor', NULL])[1 + (a / 6) % 4] END AS churn_reason
-FROM generate_series(1, 240) a;
--- events: on some days between signup and churn (or the as_of date), a few users each
-CREATE TABLE app.events AS
-SELECT ac.account_id,
-       ac.account_id * 100 + u AS user_id,
-       d + ((ac.account_id * 7 + u * 3 + extract(doy FROM d)::int) % 600) * interval '1 minute' AS occurred_at,
-       (ARRAY['login', 'view_report', 'export', 'invite', 'view_report'])[1 + (ac.account_id + u + extract(doy FROM d)::int) % 5] AS event_name,
-       CASE WHEN (ac.account_id + u) % 11 = 0 THEN NULL ELSE ((ac.account_id * 13 + u * 7 + extract(doy FROM d)::int) % 1200)::float8 END AS duration_seconds
-FROM app.accounts ac
-CROSS JOIN LATERAL generate_series(ac.signed_up_at,
-    least(coalesce(ac.churned_at, 'infinity'), timestamptz '2024-07-01 00:00:00+00') - interval '1 second',
-    interval '1 day') AS d
-CROSS JOIN LATERAL generate_series(1, 1 + ac.account_id::int % 3) AS u
-WHERE (ac.account_id * 31 + extract(doy FROM d)::int * 7 + u) % 9 < 2
-  AND NOT (ac.account_id % 5 = 0 AND d > ac.signed_up_at + interval '60 days');
--- paid months, with an expansion for every 4th account
-CREATE TABLE app.mrr AS
-SELECT ac.account_id,
-       m::date AS month,
-       ac.mrr * CASE WHEN ac.account_id % 4 = 0 AND m >= ac.signed_up_at + interval '90 days' THEN 1.5 ELSE 1 END AS mrr
-FROM app.accounts ac
-CROSS JOIN LATERAL generate_series(date_trunc('month', ac.signed_up_at),
-    least(coalesce(ac.churned_at, 'infinity'), timestamptz '2024-07-01 00:00:00+00') - interval '1 microsecond',
-    interval '1 month') AS m;
--- support tickets: some answered within the hour, some after two days, some open
-CREATE TABLE app.tickets AS
-SELECT ac.account_id,
-       ac.signed_up_at + (k * 23 + ac.account_id % 17) * interval '1 day' + interval '10 hours' AS opened_at,
-       CASE (ac.account_id + k) % 4
-           WHEN 0 THEN NULL
-           WHEN 1 THEN ac.signed_up_at + (k * 23 + ac.account_id % 17) * interval '1 day' + interval '10 hours 40 minutes'
-           ELSE ac.signed_up_at + (k * 23 + ac.account_id % 17) * interval '1 day' + interval '2 days'
-       END AS first_response_at,
-       NULL::timestamptz AS resolved_at
-FROM app.accounts ac
-CROSS JOIN LATERAL generate_series(1, 1 + ac.account_id::int % 4) AS k
-WHERE ac.signed_up_at + (k * 23 + ac.account_id % 17) * interval '1 day' < least(coalesce(ac.churned_at, 'infinity'), '2024-07-01');
+\i :fixture
 
 SELECT churnkit.setup(events => 'app.events', accounts => 'app.accounts', mrr => 'app.mrr',
                       tickets => 'app.tickets', key_events => ARRAY['export', 'invite'],

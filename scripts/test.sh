@@ -16,7 +16,9 @@
 #   pg_tests/update.sh: ALTER EXTENSION UPDATE from the frozen 0.1.0 loses
 #   nothing and equals a fresh install; pg_tests/out_of_memory.sh: under a
 #   memory limit a state that cannot grow is SQLSTATE 53200, no crash;
-#   pg_tests/locks.sh: concurrent sessions, refresh() vs readers, setup()
+#   pg_tests/locks.sh: concurrent sessions, refresh() vs readers, setup();
+#   pg_tests/sqlsmith.sh: 3000 random queries (sqlsmith) over a set-up
+#   warehouse, no crash and no internal error in the server log
 # Every suite runs even if an earlier one failed; the exit status is non-zero
 # when any failed. Idempotent: nothing is installed twice.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -53,6 +55,7 @@ suite "dump/restore of the churn database (pg_tests/dump_restore.sh)" bash pg_te
 suite "update 0.1.0 -> current, nothing lost (pg_tests/update.sh)" bash pg_tests/update.sh
 suite "allocation failure is an ERROR, not a crash (pg_tests/out_of_memory.sh)" bash pg_tests/out_of_memory.sh
 suite "locks: readers and refresh() never wait for each other (pg_tests/locks.sh)" bash pg_tests/locks.sh
+suite "sqlsmith, 3000 random queries: no crash (pg_tests/sqlsmith.sh)" bash pg_tests/sqlsmith.sh 3000
 
 # One live server for the cross-engine suites.
 CLUSTER_ENV="$(bash pg_tests/cluster.sh start)"

@@ -26,8 +26,10 @@ mkdir -p target/fuzz-corpus
 cd fuzz
 log "cargo fuzz run decoders: $RUNS runs"
 start=$(date +%s)
+parallel=()
+[ "$JOBS" -gt 1 ] && parallel=(-jobs="$JOBS" -workers="$JOBS")
 cargo fuzz run --sanitizer none --release decoders ../target/fuzz-corpus corpus/decoders -- \
-    -runs="$RUNS" -max_len=4096 -print_final_stats=1 -jobs="$JOBS" -workers="$JOBS" 2>&1 | tee ../target/fuzz.log |
+    -runs="$RUNS" -max_len=4096 -print_final_stats=1 "${parallel[@]}" 2>&1 | tee ../target/fuzz.log |
     grep -E '^(#[0-9]+ +(INITED|DONE|pulse)|stat::|==|SUMMARY|Done)' || true
 status=${PIPESTATUS[0]}
 log "fuzz: exit status $status in $(( $(date +%s) - start ))s (full log: target/fuzz.log)"

@@ -85,7 +85,11 @@ v1::function_info_v1!(pg_finfo_activity_agg_trans);
 fn activity_agg_final(mut state: Internal) -> Option<activity> {
     // SAFETY: the state of this aggregate (tag checked)
     let s = unsafe { state_mut::<ActivityAgg>(&mut state) }?;
-    s.state.activity.clone().map(activity)
+    // a fallible copy: out of memory is SQLSTATE 53200, not an abort
+    s.state
+        .activity
+        .as_ref()
+        .map(|a| activity(check(a.try_clone("activity_agg"))))
 }
 
 #[pg_extern(immutable, parallel_safe)]

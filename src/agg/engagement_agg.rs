@@ -57,7 +57,9 @@ v1::function_info_v1!(pg_finfo_engagement_agg_trans);
 #[pg_extern(immutable, strict, parallel_safe)]
 fn engagement_agg_final(mut state: Internal) -> Option<engagement_summary> {
     // SAFETY: the state of this aggregate (tag checked)
-    unsafe { state_mut::<EngagementAgg>(&mut state) }.map(|s| engagement_summary(s.0.clone()))
+    // a fallible copy: out of memory is SQLSTATE 53200, not an abort
+    unsafe { state_mut::<EngagementAgg>(&mut state) }
+        .map(|s| engagement_summary(check(s.0.try_clone())))
 }
 
 #[pg_extern(immutable, parallel_safe)]

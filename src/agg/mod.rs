@@ -33,10 +33,15 @@
 //!
 //! `SSPACE` gives the planner a realistic per-group size (without it,
 //! Postgres assumes 8 kB for an `internal` state and a hash aggregate spills
-//! to disk after ~500 groups per 4 MB of `work_mem`). The states' heap
-//! memory is Rust's, not a memory context's, so hash aggregation decides
-//! when to spill from that estimate (times the number of groups), not from
-//! the measured size.
+//! to disk after ~500 groups per 4 MB of `work_mem`).
+//!
+//! The states' collections live in the aggregate memory context too (0.2.0):
+//! every support function that makes or grows a state runs under
+//! [`churnkit_core::agg::with_state_alloc`] with [`PG_STATE_ALLOC`], which
+//! allocates with `MemoryContextAllocExtended(cx, size, MCXT_ALLOC_HUGE |
+//! MCXT_ALLOC_NO_OOM)`. So the executor's accounting sees the states' real
+//! size (hash aggregation spills to disk by it, `work_mem` holds), and a
+//! failed allocation is core's `OutOfMemory`, SQLSTATE 53200.
 //!
 //! The transition functions of the aggregates over raw rows are
 //! hand-written version-1 C functions (see [`v1`]); the other support
@@ -58,6 +63,8 @@ mod v1;
 mod window_funnel;
 
 use crate::error::raise;
+use churnkit_core::agg::alloc::EngineHooks;
+use churnkit_core::agg::{with_state_alloc, StateAlloc};
 use churnkit_core::{ChurnError, Result};
 use pgrx::prelude::*;
 use pgrx::{Internal, PgMemoryContexts};
@@ -91,8 +98,20 @@ struct Tagged<S> {
 /// `fcinfo` must be the call's own `FunctionCallInfo`.
 unsafe fn new_in_aggregate_context<S: AggState>(
     fcinfo: pg_sys::FunctionCallInfo,
-    state: S,
+    state: impl FnOnce() -> S,
 ) -> Internal {
+    let cx = aggregate_context::<S>(fcinfo);
+    let state = in_context(cx, state);
+    new_in_context(PgMemoryContexts::For(cx), state)
+}
+
+/// The aggregate memory context of the call.
+///
+/// # Safety
+/// `fcinfo` must be the call's own `FunctionCallInfo`.
+unsafe fn aggregate_context<S: AggState>(
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> pg_sys::MemoryContext {
     let mut cx: pg_sys::MemoryContext = std::ptr::null_mut();
     if fcinfo.is_null() || pg_sys::AggCheckCallContext(fcinfo, &mut cx) == 0 || cx.is_null() {
         error!(
@@ -100,13 +119,43 @@ unsafe fn new_in_aggregate_context<S: AggState>(
             S::NAME
         );
     }
-    new_in_context(PgMemoryContexts::For(cx), state)
+    cx
 }
 
-/// Allocate `state` in the current memory context (a deserialised state:
-/// the per-tuple context of the combining aggregate).
-fn new_in_current_context<S: AggState>(state: S) -> Internal {
-    new_in_context(PgMemoryContexts::CurrentMemoryContext, state)
+/// Run `f` (which makes or grows states) with the states' collections
+/// allocated in memory context `cx`.
+fn in_context<R>(cx: pg_sys::MemoryContext, f: impl FnOnce() -> R) -> R {
+    with_state_alloc(StateAlloc::engine(&PG_STATE_ALLOC, cx.cast()), f)
+}
+
+/// Postgres memory contexts as the allocator of states' collections.
+static PG_STATE_ALLOC: EngineHooks = EngineHooks {
+    alloc: pg_alloc,
+    free: pg_free,
+    align: pg_sys::MAXIMUM_ALIGNOF as usize,
+};
+
+/// `size` bytes in memory context `cx`, or null when there is no memory
+/// (no ERROR: core turns it into `OutOfMemory`, SQLSTATE 53200, naming the
+/// aggregate).
+unsafe fn pg_alloc(cx: *mut std::ffi::c_void, size: usize) -> *mut u8 {
+    // SAFETY: cx is a live memory context (the call's), see `in_context`
+    unsafe {
+        pg_sys::MemoryContextAllocExtended(
+            cx.cast(),
+            size,
+            (pg_sys::MCXT_ALLOC_HUGE | pg_sys::MCXT_ALLOC_NO_OOM) as i32,
+        )
+        .cast()
+    }
+}
+
+/// Free what [`pg_alloc`] gave. States are dropped by their memory context's
+/// reset callback (see [`new_in_context`]) or within the call that made
+/// them, so the memory is still the context's.
+unsafe fn pg_free(_cx: *mut std::ffi::c_void, ptr: *mut u8) {
+    // SAFETY: ptr came from pg_alloc
+    unsafe { pg_sys::pfree(ptr.cast()) }
 }
 
 fn new_in_context<S: AggState>(mut cx: PgMemoryContexts, state: S) -> Internal {
@@ -145,7 +194,7 @@ unsafe fn state_or_new<S: AggState>(
     new: impl FnOnce() -> S,
 ) -> &mut S {
     if !internal.initialized() {
-        *internal = new_in_aggregate_context(fcinfo, new());
+        *internal = new_in_aggregate_context(fcinfo, new);
     }
     state_mut(internal).expect("initialised above")
 }
@@ -163,11 +212,15 @@ fn combine<S: AggState>(
         };
         match state_mut::<S>(&mut a) {
             Some(mine) => {
-                check_merge(mine.merge(other));
+                // what the merge adds (copies of the other's collections
+                // included) goes where the state lives
+                let cx = aggregate_context::<S>(fcinfo);
+                check_merge(in_context(cx, || mine.merge(other)));
                 a
             }
-            // `b` may live in a shorter-lived context: copy it
-            None => new_in_aggregate_context(fcinfo, other.clone()),
+            // `b` may live in a shorter-lived context: copy it (a clone is
+            // made by the current allocator, the aggregate context's)
+            None => new_in_aggregate_context(fcinfo, || other.clone()),
         }
     }
 }
@@ -194,8 +247,11 @@ fn serialize<S: AggState>(mut state: Internal) -> Vec<u8> {
 /// `DESERIALFUNC`: the state decoded from core's bytes (corrupt bytes are an
 /// error naming the state, SQLSTATE 22023).
 fn deserialize<S: AggState>(bytes: &[u8]) -> Internal {
-    match S::decode(bytes) {
-        Ok(s) => new_in_current_context(s),
+    // in the current memory context: the per-tuple context of the
+    // combining aggregate (SAFETY: reading the backend's current context)
+    let cx = unsafe { pg_sys::CurrentMemoryContext };
+    match in_context(cx, || S::decode(bytes)) {
+        Ok(s) => new_in_context(PgMemoryContexts::CurrentMemoryContext, s),
         Err(e) => raise(&e),
     }
 }

@@ -71,7 +71,7 @@ fn retention_counts_trans(
 #[pg_extern(immutable, strict, parallel_safe)]
 fn retention_counts_final(mut state: Internal) -> Option<Vec<i64>> {
     // SAFETY: the state of this aggregate (tag checked)
-    unsafe { state_mut::<RetentionCountsAgg>(&mut state) }.map(|s| s.counts.counts.clone())
+    unsafe { state_mut::<RetentionCountsAgg>(&mut state) }.map(|s| s.counts.counts.to_vec())
 }
 
 #[pg_extern(immutable, parallel_safe)]

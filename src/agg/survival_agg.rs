@@ -55,7 +55,9 @@ v1::function_info_v1!(pg_finfo_survival_agg_trans);
 #[pg_extern(immutable, strict, parallel_safe)]
 fn survival_agg_final(mut state: Internal) -> Option<survival_summary> {
     // SAFETY: the state of this aggregate (tag checked)
-    unsafe { state_mut::<SurvivalAgg>(&mut state) }.map(|s| survival_summary(s.0.clone()))
+    // a fallible copy: out of memory is SQLSTATE 53200, not an abort
+    unsafe { state_mut::<SurvivalAgg>(&mut state) }
+        .map(|s| survival_summary(check(s.0.try_clone())))
 }
 
 #[pg_extern(immutable, parallel_safe)]

@@ -2,6 +2,7 @@
 //! of one customer; accessors `cohort_start`, `is_active`, `lifecycle_state`;
 //! and `retention_counts(activity [, mode])` over the customers of a cohort.
 
+use super::alloc::{state_vec, StateAlloc, StateVec};
 use super::codec::{Reader, Writer};
 use super::grow;
 use super::period_set::PeriodSet;
@@ -67,6 +68,9 @@ pub struct ActivityState {
     /// The period of the last row (a memo, not part of the state's value:
     /// not encoded, not compared).
     cache: PeriodCache,
+    /// Where the periods go when the first row comes (the allocator current
+    /// when the state was made; not part of the state's value).
+    alloc: StateAlloc,
 }
 
 impl PartialEq for ActivityState {
@@ -82,6 +86,7 @@ impl From<Activity> for ActivityState {
         ActivityState {
             activity: Some(a),
             cache: PeriodCache::default(),
+            alloc: StateAlloc::current(),
         }
     }
 }
@@ -94,9 +99,10 @@ impl ActivityState {
     #[inline]
     pub fn update(&mut self, occurred_at: i64, granularity: Granularity) -> Result<()> {
         let occurred_at = check_timestamp(F, "occurred_at", occurred_at)?;
+        let alloc = &self.alloc;
         let a = self.activity.get_or_insert_with(|| Activity {
             granularity,
-            periods: PeriodSet::new(),
+            periods: PeriodSet::new_in(alloc.same()),
         });
         if a.granularity != granularity {
             return Err(mixed(a.granularity, granularity));
@@ -160,6 +166,7 @@ impl ActivityState {
         Ok(ActivityState {
             activity,
             cache: PeriodCache::default(),
+            alloc: StateAlloc::current(),
         })
     }
 }
@@ -189,6 +196,14 @@ fn mixed(a: Granularity, b: Granularity) -> ChurnError {
 }
 
 impl Activity {
+    /// A copy; out of memory is an error of `function`, not an abort.
+    pub fn try_clone(&self, function: &'static str) -> Result<Self> {
+        Ok(Activity {
+            granularity: self.granularity,
+            periods: self.periods.try_clone().map_err(|e| e.named(function))?,
+        })
+    }
+
     /// Index of the first active period (the cohort period).
     pub fn first(&self) -> i64 {
         self.periods.first().unwrap_or(0)
@@ -326,12 +341,22 @@ pub const MAX_RETENTION_PERIODS: i64 = 100_000;
 
 /// State of `retention_counts`: element 0 the cohort size, element n the
 /// retained customers of period n.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetentionCounts {
     pub mode: Option<RetentionMode>,
     /// Granularity of the activities counted (all must share it).
     pub granularity: Option<Granularity>,
-    pub counts: Vec<i64>,
+    pub counts: StateVec<i64>,
+}
+
+impl Default for RetentionCounts {
+    fn default() -> Self {
+        RetentionCounts {
+            mode: None,
+            granularity: None,
+            counts: state_vec(),
+        }
+    }
 }
 
 impl RetentionCounts {
@@ -447,7 +472,8 @@ impl RetentionCounts {
             ),
         };
         let n = r.len(1)?;
-        let mut counts = Vec::with_capacity(n);
+        let mut counts = state_vec();
+        grow(&mut counts, n).map_err(|e| e.named(T))?;
         for _ in 0..n {
             counts.push(
                 i64::try_from(r.u64()?).map_err(|_| super::codec::corrupt(T, "count overflow"))?,

@@ -22,19 +22,26 @@ pub struct EngagementSummary {
     pub days: PeriodSet,
 }
 
-/// The group's total of active seconds after adding `d`: a total that no
-/// longer fits a finite `f64` would be a summary its own input refuses, so it
-/// is an error of the argument that carried it there.
+/// A group's total of active seconds that no longer fits a finite `f64`
+/// would be a summary its own input refuses: an error of the argument that
+/// carried it there.
+#[cold]
+#[inline(never)]
+fn seconds_overflow() -> ChurnError {
+    ChurnError::new(
+        F,
+        "duration_seconds",
+        "the group's total of seconds exceeds the largest finite number (1.8e308)",
+    )
+}
+
+/// The group's total of active seconds after adding `d` (merge).
 fn total_seconds(total: f64, d: f64) -> Result<f64> {
     let sum = total + d;
-    if sum.is_finite() {
-        Ok(sum)
+    if sum == f64::INFINITY {
+        Err(seconds_overflow())
     } else {
-        Err(ChurnError::new(
-            F,
-            "duration_seconds",
-            "the group's total of seconds exceeds the largest finite number (1.8e308)",
-        ))
+        Ok(sum)
     }
 }
 
@@ -48,6 +55,14 @@ fn total_count(total: u64, n: u64) -> Result<u64> {
 }
 
 impl EngagementSummary {
+    /// A copy; out of memory is an error of `engagement_agg`, not an abort.
+    pub fn try_clone(&self) -> Result<Self> {
+        Ok(EngagementSummary {
+            days: self.days.try_clone().map_err(|e| e.named(F))?,
+            ..*self
+        })
+    }
+
     pub fn new() -> Self {
         Self::default()
     }
@@ -75,15 +90,18 @@ impl EngagementSummary {
                 ));
             }
         }
-        let active_seconds = total_seconds(self.active_seconds, duration_seconds.unwrap_or(0.0))?;
-        let events = total_count(self.events, 1)?;
+        let active_seconds = self.active_seconds + duration_seconds.unwrap_or(0.0);
+        if active_seconds == f64::INFINITY {
+            return Err(seconds_overflow());
+        }
         // the only other step that can fail (out of memory) comes next, before
         // any change: an error leaves the summary unchanged
         self.days
             .insert(day_number(occurred_at))
             .map_err(|e| e.named(F))?;
         self.active_seconds = active_seconds;
-        self.events = events;
+        // one more event: 2^64 rows are out of reach, and merge checks its sums
+        self.events += 1;
         if is_key_action == Some(true) {
             self.key_actions += 1;
         }

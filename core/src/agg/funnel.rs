@@ -12,6 +12,7 @@
 //!   ends the search;
 //! * `strict_increase` — each step must be strictly later than the previous.
 
+use super::alloc::{push_within_capacity, state_vec, StateVec};
 use super::codec::{Reader, Writer};
 use super::grow;
 use crate::error::{ChurnError, Result};
@@ -97,19 +98,25 @@ impl FunnelParams {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FunnelState {
     pub params: Option<FunnelParams>,
     /// (timestamp, step number 1..=steps, or 0 for a row matching no step in strict_order mode)
-    pub events: Vec<(i64, u8)>,
+    pub events: StateVec<(i64, u8)>,
     sorted: bool,
+}
+
+impl Default for FunnelState {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl FunnelState {
     pub fn new() -> Self {
         FunnelState {
             params: None,
-            events: Vec::new(),
+            events: state_vec(),
             sorted: true,
         }
     }
@@ -143,7 +150,7 @@ impl FunnelState {
                 self.sorted = last <= (ts, step);
             }
         }
-        self.events.push((ts, step));
+        push_within_capacity(&mut self.events, (ts, step));
         Ok(())
     }
 
@@ -252,7 +259,8 @@ impl FunnelState {
         };
         let sorted = r.u8()? != 0;
         let n = r.len(2)?;
-        let mut events = Vec::with_capacity(n);
+        let mut events = state_vec();
+        grow(&mut events, n).map_err(|e| e.named(T))?;
         let mut prev = 0i64;
         for _ in 0..n {
             let ts = prev.wrapping_add(r.i64()?);

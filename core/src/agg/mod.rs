@@ -3,6 +3,7 @@
 //! (first byte = format version) shared by both engines' partial aggregation.
 
 pub mod activity;
+pub mod alloc;
 pub mod codec;
 pub mod engagement;
 pub mod funnel;
@@ -39,7 +40,7 @@ impl OutOfMemory {
 /// Room in `v` for `additional` more elements without another allocation,
 /// or [`OutOfMemory`]. Amortised like `push` (the capacity doubles).
 #[inline(always)]
-pub fn grow<T>(v: &mut Vec<T>, additional: usize) -> std::result::Result<(), OutOfMemory> {
+pub fn grow<T>(v: &mut StateVec<T>, additional: usize) -> std::result::Result<(), OutOfMemory> {
     if v.capacity() - v.len() >= additional {
         Ok(())
     } else {
@@ -49,7 +50,7 @@ pub fn grow<T>(v: &mut Vec<T>, additional: usize) -> std::result::Result<(), Out
 
 #[cold]
 #[inline(never)]
-fn grow_slow<T>(v: &mut Vec<T>, additional: usize) -> std::result::Result<(), OutOfMemory> {
+fn grow_slow<T>(v: &mut StateVec<T>, additional: usize) -> std::result::Result<(), OutOfMemory> {
     v.try_reserve(additional).map_err(|_| OutOfMemory {
         bytes: v
             .len()
@@ -60,6 +61,7 @@ fn grow_slow<T>(v: &mut Vec<T>, additional: usize) -> std::result::Result<(), Ou
 }
 
 pub use activity::{Activity, ActivityState, Lifecycle, RetentionCounts, RetentionMode};
+pub use alloc::{state_vec, with_state_alloc, StateAlloc, StateVec};
 pub use engagement::EngagementSummary;
 pub use funnel::{FunnelMode, FunnelParams, FunnelState};
 pub use period_set::PeriodSet;
@@ -73,7 +75,8 @@ mod tests {
 
     #[test]
     fn a_state_that_cannot_grow_is_an_error_not_an_abort() {
-        let mut v: Vec<u64> = vec![1, 2, 3];
+        let mut v: StateVec<u64> = state_vec();
+        v.extend_from_slice(&[1, 2, 3]);
         // more than any allocator can give: try_reserve fails, nothing aborts
         let e = grow(&mut v, usize::MAX / 4).unwrap_err();
         assert_eq!(v, [1, 2, 3]);

@@ -8,6 +8,7 @@
 //! The representation is internal: equality, iteration and the binary
 //! encoding only see the set's elements.
 
+use super::alloc::{StateAlloc, StateVec};
 use super::codec::{Reader, Writer};
 use super::{grow, OutOfMemory};
 use crate::error::Result;
@@ -21,9 +22,9 @@ enum Repr {
     /// `base` is a multiple of 64.
     Bits {
         base: i64,
-        words: Vec<u64>,
+        words: StateVec<u64>,
     },
-    Sorted(Vec<i64>),
+    Sorted(StateVec<i64>),
 }
 
 #[derive(Debug, Clone)]
@@ -34,13 +35,7 @@ pub struct PeriodSet {
 
 impl Default for PeriodSet {
     fn default() -> Self {
-        PeriodSet {
-            repr: Repr::Bits {
-                base: 0,
-                words: Vec::new(),
-            },
-            len: 0,
-        }
+        PeriodSet::new_in(StateAlloc::current())
     }
 }
 
@@ -58,8 +53,34 @@ fn word_base(p: i64) -> i64 {
 }
 
 impl PeriodSet {
+    /// A copy in the current allocator; [`OutOfMemory`] instead of an abort.
+    pub fn try_clone(&self) -> std::result::Result<Self, OutOfMemory> {
+        let repr = match &self.repr {
+            Repr::Bits { base, words } => Repr::Bits {
+                base: *base,
+                words: super::alloc::try_clone_vec(words)?,
+            },
+            Repr::Sorted(items) => Repr::Sorted(super::alloc::try_clone_vec(items)?),
+        };
+        Ok(PeriodSet {
+            repr,
+            len: self.len,
+        })
+    }
+
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty set whose memory comes from `alloc`.
+    pub fn new_in(alloc: StateAlloc) -> Self {
+        PeriodSet {
+            repr: Repr::Bits {
+                base: 0,
+                words: StateVec::new_in(alloc),
+            },
+            len: 0,
+        }
     }
 
     /// Add `p`; [`OutOfMemory`] when the set had to grow and could not (the
@@ -96,7 +117,7 @@ impl PeriodSet {
                     let hi =
                         (*base as i128 + words.len() as i128 * 64).max(word_base(p) as i128 + 64);
                     if hi - lo > MAX_BITMAP_PERIODS as i128 {
-                        let mut items: Vec<i64> = Vec::new();
+                        let mut items: StateVec<i64> = StateVec::new_in(words.allocator().same());
                         grow(&mut items, self.len + 1)?;
                         items.extend(self.iter());
                         items.push(p);

@@ -2,6 +2,7 @@
 //! (right-censored), accessors `survival_at`, `median_lifetime` and the
 //! set-returning `survival_curve`.
 
+use super::alloc::{state_vec, StateVec};
 use super::codec::{Reader, Writer};
 use super::grow;
 use crate::error::{ChurnError, Result};
@@ -11,10 +12,10 @@ const F: &str = "survival_agg";
 
 /// Distinct tenures with the number of customers who churned at that tenure
 /// and the number still customers (censored) at that tenure, sorted by tenure.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SurvivalSummary {
     /// (tenure_days, churned, censored), strictly increasing tenure.
-    pub times: Vec<(f64, u64, u64)>,
+    pub times: StateVec<(f64, u64, u64)>,
 }
 
 /// One point of the Kaplan–Meier curve.
@@ -29,7 +30,20 @@ pub struct CurvePoint {
     pub survival: f64,
 }
 
+impl Default for SurvivalSummary {
+    fn default() -> Self {
+        SurvivalSummary { times: state_vec() }
+    }
+}
+
 impl SurvivalSummary {
+    /// A copy; out of memory is an error of `survival_agg`, not an abort.
+    pub fn try_clone(&self) -> Result<Self> {
+        Ok(SurvivalSummary {
+            times: super::alloc::try_clone_vec(&self.times).map_err(|e| e.named(F))?,
+        })
+    }
+
     pub fn new() -> Self {
         Self::default()
     }
@@ -83,7 +97,7 @@ impl SurvivalSummary {
         if o.times.is_empty() {
             return Ok(());
         }
-        let mut out = Vec::new();
+        let mut out = StateVec::new_in(self.times.allocator().same());
         grow(&mut out, self.times.len() + o.times.len()).map_err(|e| e.named(F))?;
         let (a, b) = (&self.times, &o.times);
         let (mut i, mut j) = (0, 0);
@@ -189,7 +203,8 @@ impl SurvivalSummary {
     pub fn decode(buf: &[u8]) -> Result<Self> {
         let mut r = Reader::new(TYPE_NAME, buf)?;
         let n = r.len(10)?;
-        let mut times = Vec::with_capacity(n);
+        let mut times = state_vec();
+        grow(&mut times, n).map_err(|e| e.named(TYPE_NAME))?;
         for _ in 0..n {
             times.push((r.f64()?, r.u64()?, r.u64()?));
         }

@@ -334,7 +334,8 @@ impl SurvivalSummary {
         let arr = field(T, &o, "tenures")?
             .as_array()
             .ok_or_else(|| bad(T, "field \"tenures\" must be an array"))?;
-        let mut times = Vec::with_capacity(arr.len());
+        let mut times = crate::agg::state_vec();
+        crate::agg::grow(&mut times, arr.len()).map_err(|e| e.named(T))?;
         for v in arr {
             let e = || bad(T, "each tenure must be [days, churned, censored]");
             let a = v.as_array().filter(|a| a.len() == 3).ok_or_else(e)?;

@@ -143,7 +143,7 @@ async fn errors_carry_the_core_message() {
     let unsorted = {
         // tenures out of order: the core's validation message
         let s = SurvivalSummary {
-            times: vec![(30.0, 1, 0), (1.0, 1, 0)],
+            times: churnkit_core::agg::alloc::state_vec_from(&[(30.0, 1, 0), (1.0, 1, 0)]),
         };
         s.encode()
     };

@@ -305,6 +305,12 @@ const PERIOD_RANGES: [(i64, i64); 5] = [
     range_of(Granularity::Year),
 ];
 
+/// Where the embedded zone database (chrono-tz) has its offset changes: the
+/// first ones are in the 1840s, the last ones of its table before 2100
+/// (after it, a zone keeps its standard offset). With a margin on both sides.
+pub const ZONE_CHANGES_FROM: i64 = days_from_civil(1800, 1, 1) * MICROS_PER_DAY;
+pub const ZONE_CHANGES_UNTIL: i64 = days_from_civil(2200, 1, 1) * MICROS_PER_DAY;
+
 /// 400 Gregorian years (146,097 days, a whole number of weeks), in µs.
 const FOUR_CENTURIES_MICROS: i64 = 146_097 * MICROS_PER_DAY;
 /// An instant well inside the zone library's range (the year 200000).
@@ -341,8 +347,16 @@ impl Zone {
     /// Wall-clock time of an instant in this zone, in microseconds since
     /// 1970-01-01 00:00 local time.
     pub fn to_local(self, function: &'static str, argument: &'static str, ts: i64) -> Result<i64> {
+        let offset = self.offset_at(function, argument, ts)?;
+        ts.checked_add(offset).ok_or_else(|| {
+            ChurnError::new(function, argument, "timestamp out of range".to_string())
+        })
+    }
+
+    /// The zone's offset from UTC at an instant, in µs (local − UTC).
+    pub fn offset_at(self, function: &'static str, argument: &'static str, ts: i64) -> Result<i64> {
         match self {
-            Zone::Utc => Ok(ts),
+            Zone::Utc => Ok(0),
             Zone::Iana(tz) => {
                 // The zone library stops at the year 262143; the Gregorian
                 // calendar (weekdays included) and a zone's rules repeat
@@ -362,11 +376,54 @@ impl Zone {
                     .offset_from_utc_datetime(&dt.naive_utc())
                     .fix()
                     .local_minus_utc() as i64;
-                ts.checked_add(offset * MICROS_PER_SECOND).ok_or_else(|| {
-                    ChurnError::new(function, argument, "timestamp out of range".to_string())
-                })
+                Ok(offset * MICROS_PER_SECOND)
             }
         }
+    }
+
+    /// The first instant after `t` and at most `until` at which the offset
+    /// differs from `offset` (the offset at `t`), or `until` when it does not
+    /// change before. The embedded zone database has its changes between
+    /// [`ZONE_CHANGES_FROM`] and [`ZONE_CHANGES_UNTIL`] (before and after,
+    /// every zone keeps one offset), so the search looks there only: it
+    /// samples the offset once a day and bisects to the second where it
+    /// changed. (Two changes less than a day apart that cancel out are not
+    /// seen; the tz database has none since 1970 that a working day could
+    /// notice.)
+    pub fn next_change(
+        self,
+        function: &'static str,
+        argument: &'static str,
+        t: i64,
+        offset: i64,
+        until: i64,
+    ) -> Result<i64> {
+        if matches!(self, Zone::Utc) {
+            return Ok(until);
+        }
+        let mut a = t.max(ZONE_CHANGES_FROM - 1);
+        let end = until.min(ZONE_CHANGES_UNTIL);
+        while a < end {
+            let b = a.saturating_add(MICROS_PER_DAY).min(end);
+            if self.offset_at(function, argument, b)? != offset {
+                // the change is in (a, b]: bisect on whole seconds (the
+                // database's changes are at whole seconds)
+                let (mut lo, mut hi) = (a, b);
+                while hi - lo > MICROS_PER_SECOND {
+                    let mid = lo + (hi - lo) / 2;
+                    if self.offset_at(function, argument, mid)? != offset {
+                        hi = mid;
+                    } else {
+                        lo = mid;
+                    }
+                }
+                // the offset is constant within each whole second, so the
+                // change is at the one whole second in (lo, hi]
+                return Ok(hi.div_euclid(MICROS_PER_SECOND) * MICROS_PER_SECOND);
+            }
+            a = b;
+        }
+        Ok(until)
     }
 
     pub fn name(self) -> &'static str {

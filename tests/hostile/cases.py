@@ -276,7 +276,11 @@ add(
     Sql(f"SELECT business_hours_between({BH}, 'UTC', NULL)", NULL),
     Sql(f"SELECT business_hours_between({T('2024-01-01')}, NULL)", NULL),
     Sql(f"SELECT business_hours_between({T('2024-01-01')}, {T('2024-01-01')})", val(0)),
-    # constant time whatever the span: the widest span there is
+    # elapsed time across a DST change inside the window (Cairo: 00:00 -> 01:00, then 24:00 -> 23:00)
+    Sql(f"SELECT business_hours_between({T('2023-04-27T22:00:00Z')}, {T('2023-04-28T21:00:00Z')}, 'Africa/Cairo', '00:00', '24:00')", val(23)),
+    Sql(f"SELECT business_hours_between({T('2023-10-25T21:00:00Z')}, {T('2023-10-26T22:00:00Z')}, 'Africa/Cairo', '00:00', '24:00')", val(25)),
+    Sql(f"SELECT business_hours_between({T('2023-04-27T22:00:00Z')}, {T('2023-04-28T21:00:00Z')}, 'Africa/Cairo')", val(8)),
+    # the widest span there is
     Sql("SELECT business_hours_between({min}, {max}) > 0", val("true")),
     Sql("SELECT business_hours_between({min}, {max}, 'Australia/Lord_Howe', '00:00', '24:00') > 0", val("true")),
 )

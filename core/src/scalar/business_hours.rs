@@ -109,6 +109,12 @@ impl WorkingHours {
     }
 }
 
+/// `t` on the wall clock of a zone whose offset is `offset` µs.
+fn local(t: i64, offset: i64) -> Result<i64> {
+    t.checked_add(offset)
+        .ok_or_else(|| ChurnError::new(F, "end", "timestamp out of range".to_string()))
+}
+
 /// Hours inside Monday–Friday working hours between `start` and `end`
 /// (µs since 1970 UTC), counted on the local wall clock of the zone.
 /// `end` before `start` is an error. Public holidays are not excluded.
@@ -119,10 +125,20 @@ pub fn business_hours_between(start: i64, end: i64, w: &WorkingHours) -> Result<
     if end < start {
         return Err(ChurnError::new(F, "end", "is before start".to_string()));
     }
-    let ls = w.zone.to_local(F, "start", start)?;
-    let le = w.zone.to_local(F, "end", end)?;
-    // a DST fall-back can put the local end before the local start
-    let micros = (w.cumulative(le) - w.cumulative(ls)).max(0);
+    // Elapsed time, not wall-clock time: between two changes of the zone's
+    // offset, local time is UTC shifted by one offset, and the working time
+    // of that stretch is its wall-clock working time. A DST change inside
+    // the working window counts as the real hour it is (23 or 25 hours in
+    // a 00:00-24:00 day), not as the hour the clock skips or repeats.
+    let mut micros: i128 = 0;
+    let mut t = start;
+    let mut offset = w.zone.offset_at(F, "start", t)?;
+    while t < end {
+        let next = w.zone.next_change(F, "end", t, offset, end)?;
+        micros += w.cumulative(local(next, offset)?) - w.cumulative(local(t, offset)?);
+        t = next;
+        offset = w.zone.offset_at(F, "end", t)?;
+    }
     Ok(micros as f64 / MICROS_PER_HOUR as f64)
 }
 
@@ -226,5 +242,110 @@ mod tests {
                 assert_eq!(e.argument, arg);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod dst {
+    use super::*;
+    use crate::time::days_from_civil;
+
+    fn utc(y: i64, m: u32, d: u32, h: i64) -> i64 {
+        days_from_civil(y, m, d) * MICROS_PER_DAY + h * MICROS_PER_HOUR
+    }
+
+    fn hours(zone: &str, from: &str, to: &str, a: i64, b: i64) -> f64 {
+        business_hours_between(a, b, &WorkingHours::parse(zone, from, to).unwrap()).unwrap()
+    }
+
+    /// A DST change inside the working window is the real hour it is: in
+    /// Cairo, clocks went from 00:00 to 01:00 on Friday 2023-04-28 (UTC+2 to
+    /// UTC+3), so that 00:00–24:00 working day had 23 hours; on Thursday
+    /// 2023-10-26, 24:00 went back to 23:00, a day of 25 hours.
+    #[test]
+    fn a_change_inside_the_working_window() {
+        // 2023-04-28 00:00 local (UTC+2) = 04-27 22:00 UTC; 04-29 00:00 local (UTC+3) = 04-28 21:00 UTC
+        assert_eq!(
+            hours(
+                "Africa/Cairo",
+                "00:00",
+                "24:00",
+                utc(2023, 4, 27, 22),
+                utc(2023, 4, 28, 21)
+            ),
+            23.0
+        );
+        // the same 23 real hours, counted across the whole week
+        assert_eq!(
+            hours(
+                "Africa/Cairo",
+                "00:00",
+                "24:00",
+                utc(2023, 4, 23, 0),
+                utc(2023, 4, 30, 0)
+            ),
+            119.0
+        );
+        // 2023-10-26 00:00 local (UTC+3) = 10-25 21:00 UTC; 10-27 00:00 local (UTC+2) = 10-26 22:00 UTC
+        assert_eq!(
+            hours(
+                "Africa/Cairo",
+                "00:00",
+                "24:00",
+                utc(2023, 10, 25, 21),
+                utc(2023, 10, 26, 22)
+            ),
+            25.0
+        );
+        // a window the change does not touch: 09:00-17:00 stays 8 hours
+        assert_eq!(
+            hours(
+                "Africa/Cairo",
+                "09:00",
+                "17:00",
+                utc(2023, 4, 27, 22),
+                utc(2023, 4, 28, 21)
+            ),
+            8.0
+        );
+    }
+
+    /// Changes outside the working window change nothing (New York, 02:00).
+    #[test]
+    fn a_change_outside_the_working_window() {
+        // Monday 2024-03-11 after the Sunday change: 09-17 EDT = 13-21 UTC
+        assert_eq!(
+            hours(
+                "America/New_York",
+                "09:00",
+                "17:00",
+                utc(2024, 3, 8, 0),
+                utc(2024, 3, 12, 0)
+            ),
+            16.0
+        );
+        // the week of the change, in a zone that changes at 02:00
+        assert_eq!(
+            hours(
+                "Europe/Berlin",
+                "09:00",
+                "17:00",
+                utc(2024, 3, 25, 0),
+                utc(2024, 4, 1, 0)
+            ),
+            40.0
+        );
+        // many years and changes: whole weeks of 40 hours
+        let weeks = (days_from_civil(2024, 1, 1) - days_from_civil(1990, 1, 1)) / 7;
+        assert_eq!(
+            hours(
+                "Europe/Berlin",
+                "09:00",
+                "17:00",
+                utc(1990, 1, 1, 0),
+                utc(1990, 1, 1, 0) + weeks * 7 * MICROS_PER_DAY
+            ),
+            (weeks * 40) as f64
+        );
     }
 }

@@ -88,37 +88,6 @@ if [ "$status" != 0 ]; then say "FAIL: sqlsmith exited with $status"; fail=1; fi
 # the log's entries (one per line prefix; statements span lines): the
 # generated statements, those naming a churnkit object, the errors by
 # SQLSTATE, and any crash or internal error
-python3 - "$CHURNKIT_PG_DIR/server.log" "$log_start" "$QUERIES" "${CHURNKIT_SQLSMITH_LOG:-}" <<'PY' || fail=1
-import collections, re, sys
-path, start, queries, keep = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-with open(path, "rb") as f:
-    f.seek(start)
-    text = f.read().decode(errors="replace")
-entries = re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ UTC \[)", text)
-generated = [e for e in entries if re.search(r"statement: (select|with|insert|update|delete|merge)\b", e, re.I)
-             and "sqlsmith" not in e and "pg_catalog.pg_" not in e and " from pg_" not in e]
-churnkit = [e for e in generated if "churnkit." in e]
-objects = collections.Counter(m for e in churnkit for m in set(re.findall(r"churnkit\.([a-z_]+)", e)))
-errors = [e for e in entries if re.search(r"\] ERROR:  [0-9A-Z]{5}:", e)]
-states = collections.Counter(re.search(r"ERROR:  ([0-9A-Z]{5})", e).group(1) for e in errors)
-ours = [e for e in errors if re.search(r"ERROR:  (22023|22008|53200): [a-z_]+: ", e)]
-crashes = [e for e in entries if re.search(r"terminated by signal|PANIC:|was terminated|exited with exit code [1-9]", e)]
-# XX000 raised by Postgres's own C code (sqlsmith reaches a few elog()s of
-# the parser, e.g. "failed to find conversion function from unknown to
-# text") is counted, not failed; one from churnkit (a Rust file, or no C
-# location) fails the run
-internal_pg = [e for e in errors if "ERROR:  XX000" in e and re.search(r"LOCATION:  \w+, [\w./-]+\.c:\d+", e)]
-internal = [e for e in errors if "ERROR:  XX000" in e and e not in internal_pg]
-if keep:
-    open(keep, "w").write("\n".join(errors))
-print(f"sqlsmith.sh: {queries} queries: {len(generated)} generated statements logged, {len(churnkit)} naming churnkit "
-      f"objects ({len(objects)} distinct: {', '.join(f'{k} {v}' for k, v in objects.most_common(12))}); "
-      f"{len(errors)} errors, {len(ours)} of them churnkit's own (function: invalid argument), "
-      f"{len(internal_pg)} internal errors of Postgres's own C code; by SQLSTATE: "
-      + ", ".join(f"{k} {v}" for k, v in states.most_common(8)), file=sys.stderr)
-for e in (crashes + internal)[:20]:
-    print("sqlsmith.sh: FAIL:", e[:2000], file=sys.stderr)
-sys.exit(1 if crashes or internal else 0)
-PY
+python3 "$HERE/sqlsmith_log.py" "$CHURNKIT_PG_DIR/server.log" "$log_start" "$QUERIES" "${CHURNKIT_SQLSMITH_LOG:-}" || fail=1
 [ "$fail" = 0 ] && say "ok: $QUERIES queries, no crash, no internal error"
 exit "$fail"

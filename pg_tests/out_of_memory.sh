@@ -24,9 +24,10 @@ say() { printf 'out_of_memory.sh: %s\n' "$*" >&2; }
 
 CLUSTER_ENV="$(CHURNKIT_PG_AS_LIMIT_KB="$LIMIT_KB" bash "$HERE/cluster.sh" start)"
 eval "$CLUSTER_ENV"
-WATCHER_PID=""
 cleanup() {
-    [ -n "$WATCHER_PID" ] && kill "$WATCHER_PID" 2>/dev/null || true
+    # bash sets WATCHER_PID for the coproc below and unsets it once the
+    # coprocess has exited, which may be before this runs
+    [ -n "${WATCHER_PID:-}" ] && kill "$WATCHER_PID" 2>/dev/null || true
     bash "$HERE/cluster.sh" stop "$CHURNKIT_PG_DIR" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT

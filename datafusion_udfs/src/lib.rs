@@ -32,6 +32,7 @@
 
 pub mod aggregate;
 mod common;
+pub mod microseconds;
 pub mod scalar;
 
 use std::sync::Arc;
@@ -81,6 +82,11 @@ pub fn all_aggregate_udfs() -> Vec<AggregateUDF> {
 }
 
 /// Register every churnkit function (scalar and aggregate) in a session.
+///
+/// It also registers [`microseconds::MicrosecondCasts`]: casts of dates and
+/// microsecond timestamps to `TIMESTAMP` (and `AT TIME ZONE`) stay in
+/// microseconds, churnkit's time range, instead of DataFusion's nanoseconds
+/// (1677–2262).
 pub fn register_all(ctx: &SessionContext) {
     for udf in all_scalar_udfs() {
         ctx.register_udf(udf);
@@ -88,6 +94,11 @@ pub fn register_all(ctx: &SessionContext) {
     for udaf in all_aggregate_udfs() {
         ctx.register_udaf(udaf);
     }
+    use datafusion::execution::FunctionRegistry as _;
+    ctx.state_ref()
+        .write()
+        .register_function_rewrite(Arc::new(microseconds::MicrosecondCasts))
+        .expect("a SessionState takes function rewrites");
 }
 
 /// Register every churnkit function in any [`FunctionRegistry`] (e.g. a
@@ -99,5 +110,6 @@ pub fn register_all_in(registry: &mut dyn FunctionRegistry) -> Result<()> {
     for udaf in all_aggregate_udfs() {
         registry.register_udaf(Arc::new(udaf))?;
     }
+    registry.register_function_rewrite(Arc::new(microseconds::MicrosecondCasts))?;
     Ok(())
 }

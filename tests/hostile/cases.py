@@ -414,6 +414,18 @@ add(
         df="SELECT array_length(survival_curve(s)) FROM (SELECT survival_agg(t, c) AS s FROM (VALUES (1.0, true)) AS v(t, c) WHERE false) AS q",
         expect_df=NULL),
 )
+# dates and timestamps before 1677 through the view SQL's idioms (DataFusion's casts
+# to TIMESTAMP and AT TIME ZONE stay in microseconds: no nanosecond overflow)
+D1600 = "CAST(CAST('1600-02-10' AS DATE) AS TIMESTAMP) AT TIME ZONE 'UTC'"
+add(
+    Sql("SELECT CAST(CAST('1500-01-01' AS DATE) AS TIMESTAMP) AT TIME ZONE 'UTC'", val("1500-01-01 00:00:00+00")),
+    Sql("SELECT CAST(CAST('2500-01-01' AS DATE) AS TIMESTAMP) AT TIME ZONE 'UTC'", val("2500-01-01 00:00:00+00")),
+    Sql(f"SELECT CAST(cohort_start(activity_agg(ts, 'month')) AT TIME ZONE 'UTC' AS DATE) FROM (SELECT {D1600} AS ts) AS v", val("1600-02-01")),
+    Sql(f"SELECT lifecycle_state(activity_agg(ts, 'month'), CAST(CAST('1600-02-01' AS DATE) AS TIMESTAMP) AT TIME ZONE 'UTC') FROM (SELECT {D1600} AS ts) AS v",
+        val("new")),
+    Sql(f"SELECT cohort_period({D1600}, CAST(CAST('2024-02-10' AS DATE) AS TIMESTAMP) AT TIME ZONE 'UTC', 'year')", val(424)),
+)
+
 # every accessor on NULL is NULL
 for acc in ("active_days({s})", "active_minutes({s})", "key_actions({s})", "last_active_at({s})", "engagement_score({s}, 30)"):
     add(Sql(f"SELECT {acc.format(s='s')} FROM (SELECT engagement_agg(ts, 1.0, true) AS s FROM {ONE_TS} WHERE false) AS q", NULL))
@@ -584,6 +596,8 @@ add(
     run_case({"events.csv": GOOD["events.csv"].replace(",60,", ",NaN,")}, stderr="churnkit: error:"),
     run_case({"events.csv": GOOD["events.csv"].replace("1,7,", "x,7,")}, stderr="churnkit: error:"),
     run_case({"events.csv": "\x00\xff\xfe" * 100}, stderr="churnkit: error:"),
+    # events before 1677 (DataFusion's nanosecond range): every view computes, as in Postgres
+    run_case({"events.csv": GOOD["events.csv"] + "1,8,1500-02-01T10:00:00Z,login,60,true\n"}, exit=0),
     run_case({"accounts.csv": GOOD["accounts.csv"].replace("2024-01-01T00:00:00Z", "294277-01-01T00:00:00Z")}, stderr="churnkit: error:"),
     run_case(args=["--as-of", "not a time"], exit=2, stderr="--as-of"),
     run_case(args=["--as-of", "294277-01-01"], exit=2, stderr="--as-of"),

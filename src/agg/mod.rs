@@ -301,17 +301,5 @@ pub(crate) fn to_pg_timestamptz(
     TimestampWithTimeZone::try_from(churnkit_core::time::to_pg_timestamp(ts)).map_err(|_| error())
 }
 
-/// A count as a `bigint`.
-pub(crate) fn to_bigint(
-    n: u64,
-    function: &'static str,
-    argument: &'static str,
-) -> std::result::Result<i64, ChurnError> {
-    i64::try_from(n).map_err(|_| {
-        ChurnError::new(
-            function,
-            argument,
-            format!("count {n} is out of range for bigint"),
-        )
-    })
-}
+/// A count as a `bigint` (core's rule, shared with DataFusion).
+pub(crate) use churnkit_core::agg::count_as_bigint as to_bigint;

@@ -76,6 +76,7 @@ class Bytes:
     hex: str
     accessor: str  # with {s} for the summary
     expect: object
+    accessor_df: object = None  # DataFusion's own spelling, when it differs
 
 
 @dataclass
@@ -440,6 +441,7 @@ for pd, exp in (("0", err("22023", "engagement_score: invalid period_days")), ("
     add(Sql(f"SELECT engagement_score(engagement_agg(ts, 60.0, true), {pd}) FROM {ONE_TS}", exp))
 
 # ---------------------------------------------------------------- crafted binary summaries
+BIG = "85808080808080808001"  # the varint of 2^63 + 5
 # engagement_summary v1: version, varints (events, active_seconds as f64 bits?, ...) -- see core/src/agg
 # Each decoder sees empty, truncated, wrong-version, trailing-garbage and overlong inputs.
 for typ, accs in (("engagement_summary", ["active_days({s})", "key_actions({s})", "last_active_at({s})", "engagement_score({s}, 30)", "active_minutes({s})"]),
@@ -461,6 +463,16 @@ add(
     Bytes("activity", "010200", "cohort_start({s})", err("22023", "activity: invalid input")),
     Bytes("activity", "0102ffffffff0f", "cohort_start({s})", err("22023", "activity: invalid input")),
     Bytes("survival_summary", "0100", "median_lifetime({s})", NULL),
+    # counts above 2^63 - 1 (only a crafted summary has them): the same error in both
+    # engines, never a wrapped negative number
+    Bytes("engagement_summary", "01" + BIG + "0000000000205e40" + BIG + "018080f3f5d18c88068080dde9c1a3890602d2b4021e",
+          "key_actions({s})", err("22023", "key_actions: invalid engagement_summary: count 9223372036854775813 is out of range for bigint")),
+    Bytes("engagement_summary", "01" + BIG + "0000000000205e40" + BIG + "018080f3f5d18c88068080dde9c1a3890602d2b4021e",
+          "active_days({s})", val(2)),
+    Bytes("survival_summary", "0101" + "0000000000003e40" + BIG + "00",
+          "(SELECT count(*) FROM churnkit.survival_curve({s}))",
+          err("22023", "survival_curve: invalid survival_summary: count 9223372036854775813 is out of range for bigint"),
+          accessor_df="array_length(survival_curve({s}))"),
     Bytes("survival_summary", "01ffffffffffffffffff01", "median_lifetime({s})", err("22023", "survival_summary: invalid input")),
 )
 

@@ -342,7 +342,8 @@ def main():
             if isinstance(case, (Cli, Pg)):
                 continue
             if isinstance(case, Bytes):
-                sql = f"SELECT {case.accessor.format(s=f'X{chr(39)}{case.hex}{chr(39)}')}"
+                accessor = case.accessor_df or case.accessor
+                sql = f"SELECT {accessor.format(s=f'X{chr(39)}{case.hex}{chr(39)}')}"
                 sql = expand(sql, DF_SUBST)
                 exp = case.expect
             else:

@@ -60,6 +60,24 @@ fn grow_slow<T>(v: &mut StateVec<T>, additional: usize) -> std::result::Result<(
     })
 }
 
+/// A count of a summary (events, key actions, customers) as the signed
+/// 64-bit integer both engines return (`bigint`, `Int64`). Counts a summary
+/// can hold are `u64`; one above 2^63 − 1 (only a crafted value has one) is
+/// this error, the same in both engines, never a wrapped negative number.
+pub fn count_as_bigint(
+    n: u64,
+    function: &'static str,
+    argument: &'static str,
+) -> crate::Result<i64> {
+    i64::try_from(n).map_err(|_| {
+        crate::ChurnError::new(
+            function,
+            argument,
+            format!("count {n} is out of range for bigint"),
+        )
+    })
+}
+
 pub use activity::{Activity, ActivityState, Lifecycle, RetentionCounts, RetentionMode};
 pub use alloc::{state_vec, with_state_alloc, StateAlloc, StateVec};
 pub use engagement::EngagementSummary;

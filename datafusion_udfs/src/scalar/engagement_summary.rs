@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use churnkit_core::agg::EngagementSummary;
+use churnkit_core::agg::{count_as_bigint, EngagementSummary};
 use datafusion::arrow::array::{Float64Builder, Int64Builder, TimestampMicrosecondBuilder};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::Result;
@@ -212,8 +212,14 @@ impl ScalarUDFImpl for KeyActionsFunc {
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let mut out = Int64Builder::new();
         let scalar = each_summary(self.name(), &args, |s| {
-            // a count of events: always below 2^63
-            out.append_option(s.map(|s| s.key_actions as i64));
+            // core's rule: a count above 2^63 - 1 is an error, as in Postgres
+            match s {
+                Some(s) => out.append_value(
+                    count_as_bigint(s.key_actions, "key_actions", "engagement_summary")
+                        .map_err(exec_err)?,
+                ),
+                None => out.append_null(),
+            }
             Ok(())
         })?;
         finish(Arc::new(out.finish()), scalar)

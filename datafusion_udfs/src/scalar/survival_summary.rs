@@ -262,9 +262,13 @@ impl ScalarUDFImpl for SurvivalCurveFunc {
             let curve = decode(b)?.curve();
             for p in &curve {
                 days.append_value(p.days);
-                // counts of customers: always below 2^63
-                at_risk.append_value(p.at_risk as i64);
-                churned.append_value(p.churned as i64);
+                // core's rule: a count above 2^63 - 1 is an error, as in Postgres
+                let count = |n| {
+                    churnkit_core::agg::count_as_bigint(n, "survival_curve", "survival_summary")
+                        .map_err(exec_err)
+                };
+                at_risk.append_value(count(p.at_risk)?);
+                churned.append_value(count(p.churned)?);
                 survival.append_value(p.survival);
             }
             lengths.push(curve.len());

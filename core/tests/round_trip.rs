@@ -6,10 +6,7 @@
 //! is exactly as strict as text input). Random and mutated bytes never
 //! panic any decoder or accessor.
 
-use churnkit_core::agg::{
-    Activity, ActivityState, EngagementSummary, FunnelState, PeriodSet, RetentionCounts,
-    RetentionState, SurvivalSummary, TrendState,
-};
+use churnkit_core::agg::{Activity, ActivityState, EngagementSummary, PeriodSet, SurvivalSummary};
 use churnkit_core::time::{self, Granularity, MICROS_PER_DAY};
 use proptest::prelude::*;
 
@@ -113,73 +110,12 @@ fn survival() -> impl Strategy<Value = SurvivalSummary> {
 }
 
 /// The accessor results of an engagement summary, for comparison.
-fn engagement_reads(s: &EngagementSummary) -> String {
-    format!(
-        "{:?} {:?} {} {:?} {:?}",
-        s.engagement_score(30.0),
-        s.engagement_score(1.0),
-        s.active_days(),
-        s.active_minutes().to_bits(),
-        (s.first_active_at, s.last_active_at)
-    )
-}
-
-fn activity_reads(a: &Activity) -> String {
-    let (lo, hi) = a.granularity.period_range();
-    let lifecycle: Vec<_> = [lo, hi, a.first(), a.first() + 1]
-        .into_iter()
-        .filter_map(|p| a.granularity.period_bounds(p))
-        .map(|(start, _)| a.lifecycle_state(start))
-        .collect();
-    format!(
-        "{:?} {} {} {:?}",
-        a.cohort_start(),
-        a.is_active(0),
-        a.is_active(1),
-        lifecycle
-    )
-}
-
-fn survival_reads(s: &SurvivalSummary) -> String {
-    format!(
-        "{:?} {:?} {:?} {:?}",
-        s.curve(),
-        s.median_lifetime(),
-        s.survival_at(30.0),
-        s.survival_at(f64::MAX)
-    )
-}
-
-/// Binary → value → text → value → binary gives the same bytes and the same
-/// accessor results.
-macro_rules! check_round_trip {
-    ($ty:ty, $bytes:expr, $reads:ident) => {{
-        let bytes: &[u8] = $bytes;
-        if let Ok(v) = <$ty>::decode(bytes) {
-            prop_assert_eq!(
-                &v.encode()[..],
-                bytes,
-                "binary input re-encodes to other bytes"
-            );
-            let text = v.to_text();
-            let back = <$ty>::from_text(&text);
-            prop_assert!(
-                back.is_ok(),
-                "binary input accepted what text input refuses: {} ({:?})",
-                text,
-                back.err()
-            );
-            let back = back.unwrap();
-            prop_assert_eq!(
-                &back.encode()[..],
-                bytes,
-                "text round trip changed the bytes: {}",
-                text
-            );
-            prop_assert_eq!($reads(&back), $reads(&v));
-            prop_assert_eq!(back.to_text(), text);
-        }
-    }};
+/// Every check of the decoder fuzz target on `bytes`
+/// (`churnkit_core::fuzz::check`, the one statement of what a round trip
+/// must keep: the same bytes through binary and text, the same results of
+/// every accessor, and no panic of any summary or state decoder).
+fn holds(bytes: &[u8]) -> std::result::Result<(), TestCaseError> {
+    churnkit_core::fuzz::check(bytes).map_err(TestCaseError::fail)
 }
 
 /// Flip, drop, insert or overwrite a few bytes of `bytes`.
@@ -207,57 +143,26 @@ fn edits() -> impl Strategy<Value = Vec<(usize, u8, u8)>> {
     proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 1..4)
 }
 
-/// Every state decoder, on arbitrary bytes: an error or a value that
-/// re-encodes to the same bytes, and never a panic (merging it with itself
-/// included).
-fn any_state_decoder(bytes: &[u8]) -> std::result::Result<(), TestCaseError> {
-    if let Ok(mut s) = ActivityState::decode(bytes) {
-        prop_assert_eq!(&s.encode()[..], bytes);
-        let o = s.clone();
-        let _ = s.merge(&o);
-    }
-    if let Ok(mut s) = FunnelState::decode(bytes) {
-        let o = s.clone();
-        let _ = s.merge(&o);
-        let _ = s.finish();
-    }
-    if let Ok(mut s) = TrendState::decode(bytes) {
-        let o = s.clone();
-        let _ = s.merge(&o);
-        let _ = s.finish();
-    }
-    if let Ok(mut s) = RetentionState::decode(bytes) {
-        let o = s.clone();
-        let _ = s.merge(&o);
-        let _ = s.finish();
-    }
-    if let Ok(mut s) = RetentionCounts::decode(bytes) {
-        let o = s.clone();
-        let _ = s.merge(&o);
-    }
-    Ok(())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
     fn engagement_summaries_round_trip(s in engagement()) {
         prop_assert!(s.validate().is_ok());
-        check_round_trip!(EngagementSummary, &s.encode(), engagement_reads);
+        holds(&s.encode())?;
         prop_assert!(EngagementSummary::decode(&s.encode()).is_ok());
     }
 
     #[test]
     fn activities_round_trip(a in activity()) {
         prop_assert!(a.validate().is_ok());
-        check_round_trip!(Activity, &a.encode(), activity_reads);
+        holds(&a.encode())?;
         prop_assert!(Activity::decode(&a.encode()).is_ok());
     }
 
     #[test]
     fn survival_summaries_round_trip(s in survival()) {
-        check_round_trip!(SurvivalSummary, &s.encode(), survival_reads);
+        holds(&s.encode())?;
         prop_assert!(SurvivalSummary::decode(&s.encode()).is_ok());
     }
 
@@ -277,9 +182,9 @@ proptest! {
             }
             let _ = a.update(ts, g);
         }
-        check_round_trip!(EngagementSummary, &e.encode(), engagement_reads);
+        holds(&e.encode())?;
         if let Some(a) = a.activity {
-            check_round_trip!(Activity, &a.encode(), activity_reads);
+            holds(&a.encode())?;
         }
     }
 
@@ -287,10 +192,9 @@ proptest! {
     fn mutated_summaries_never_panic_and_round_trip(
         e in engagement(), a in activity(), s in survival(), ed in edits(),
     ) {
-        check_round_trip!(EngagementSummary, &mutate(&e.encode(), &ed), engagement_reads);
-        check_round_trip!(Activity, &mutate(&a.encode(), &ed), activity_reads);
-        check_round_trip!(SurvivalSummary, &mutate(&s.encode(), &ed), survival_reads);
-        any_state_decoder(&mutate(&a.encode(), &ed))?;
+        holds(&mutate(&e.encode(), &ed))?;
+        holds(&mutate(&a.encode(), &ed))?;
+        holds(&mutate(&s.encode(), &ed))?;
     }
 
     #[test]
@@ -299,10 +203,7 @@ proptest! {
     ) {
         let mut bytes = vec![1u8];
         bytes.extend_from_slice(&body);
-        check_round_trip!(EngagementSummary, &bytes, engagement_reads);
-        check_round_trip!(Activity, &bytes, activity_reads);
-        check_round_trip!(SurvivalSummary, &bytes, survival_reads);
-        any_state_decoder(&bytes)?;
+        holds(&bytes)?;
     }
 }
 

@@ -17,7 +17,7 @@
 
 use crate::agg::{
     Activity, ActivityState, EngagementSummary, FunnelState, RetentionCounts, RetentionMode,
-    RetentionState, SurvivalSummary, TrendState,
+    RetentionState, State, SurvivalSummary, TrendState,
 };
 use crate::time::{MAX_TIMESTAMP, MIN_TIMESTAMP};
 

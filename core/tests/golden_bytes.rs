@@ -4,7 +4,7 @@
 //! DataFusion partitions, and were written by churnkit 0.1.0: a change to the
 //! encoding must be a new format version, never new bytes for version 1.
 
-use churnkit_core::agg::{ActivityState, EngagementSummary, SurvivalSummary};
+use churnkit_core::agg::{ActivityState, EngagementSummary, State, SurvivalSummary};
 use churnkit_core::time::Granularity;
 
 fn hex(b: &[u8]) -> String {

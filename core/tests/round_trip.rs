@@ -6,7 +6,9 @@
 //! is exactly as strict as text input). Random and mutated bytes never
 //! panic any decoder or accessor.
 
-use churnkit_core::agg::{Activity, ActivityState, EngagementSummary, PeriodSet, SurvivalSummary};
+use churnkit_core::agg::{
+    Activity, ActivityState, EngagementSummary, PeriodSet, State, SurvivalSummary,
+};
 use churnkit_core::time::{self, Granularity, MICROS_PER_DAY};
 use proptest::prelude::*;
 

@@ -7,14 +7,16 @@ use std::sync::Arc;
 
 use churnkit_core::ChurnError;
 use datafusion::arrow::array::{
-    Array, ArrayRef, ArrowPrimitiveType, BinaryArray, BooleanArray, Float64Array, LargeStringArray,
-    ListArray, PrimitiveArray, StringArray, StringViewArray,
+    Array, ArrayRef, ArrowPrimitiveType, BinaryArray, BooleanArray, BooleanBuilder, Float64Array,
+    Float64Builder, Int32Builder, Int64Builder, LargeStringArray, ListArray, PrimitiveArray,
+    StringArray, StringBuilder, StringViewArray, TimestampMicrosecondBuilder,
 };
 use datafusion::arrow::datatypes::{
-    DataType, Field, Float64Type, Int32Type, TimeUnit, TimestampMicrosecondType,
+    BinaryType, BooleanType, DataType, Field, Float64Type, Int32Type, Int64Type, TimeUnit,
+    TimestampMicrosecondType, Utf8Type,
 };
 use datafusion::common::{internal_datafusion_err, plan_err, DataFusionError, Result, ScalarValue};
-use datafusion::logical_expr::ColumnarValue;
+use datafusion::logical_expr::{ColumnarValue, ScalarFunctionArgs};
 
 /// A core error as a DataFusion execution error with the core's text
 /// unchanged (e.g. `engagement_score: invalid active_days: 40 is greater
@@ -53,6 +55,96 @@ pub(crate) fn check_arity(
             arg_types.len()
         )
     }
+}
+
+/// One declared argument of a function: its name (for messages) and the
+/// coercion of its type.
+#[derive(Clone, Copy)]
+pub(crate) struct Param {
+    pub name: &'static str,
+    pub coerce: fn(&str, &str, &DataType) -> Result<DataType>,
+}
+
+impl Param {
+    pub(crate) const fn f64(name: &'static str) -> Param {
+        Param {
+            name,
+            coerce: coerce_f64,
+        }
+    }
+    pub(crate) const fn i32(name: &'static str) -> Param {
+        Param {
+            name,
+            coerce: coerce_i32,
+        }
+    }
+    pub(crate) const fn timestamp(name: &'static str) -> Param {
+        Param {
+            name,
+            coerce: coerce_timestamp,
+        }
+    }
+    pub(crate) const fn string(name: &'static str) -> Param {
+        Param {
+            name,
+            coerce: coerce_string,
+        }
+    }
+    pub(crate) const fn binary(name: &'static str) -> Param {
+        Param {
+            name,
+            coerce: coerce_binary,
+        }
+    }
+    pub(crate) const fn boolean(name: &'static str) -> Param {
+        Param {
+            name,
+            coerce: coerce_bool,
+        }
+    }
+    pub(crate) const fn f64_list(name: &'static str) -> Param {
+        Param {
+            name,
+            coerce: coerce_f64_list,
+        }
+    }
+    pub(crate) const fn bool_list(name: &'static str) -> Param {
+        Param {
+            name,
+            coerce: crate::aggregate::coerce_bool_list,
+        }
+    }
+}
+
+/// The accepted arities as the messages say them: "2", "1 or 2", "1 to 3",
+/// "2, 4, 7 or 10".
+fn arity_text(accepted: &[usize]) -> String {
+    let consecutive = accepted.windows(2).all(|w| w[1] == w[0] + 1);
+    match accepted {
+        [] => "no".to_string(),
+        [n] => n.to_string(),
+        [a, b] => format!("{a} or {b}"),
+        [a, .., b] if consecutive => format!("{a} to {b}"),
+        [rest @ .., last] => {
+            let rest: Vec<String> = rest.iter().map(usize::to_string).collect();
+            format!("{} or {last}", rest.join(", "))
+        }
+    }
+}
+
+/// Check the arity, then coerce each argument by its declaration.
+pub(crate) fn coerce_args(
+    function: &str,
+    arg_types: &[DataType],
+    accepted: &[usize],
+    params: &[Param],
+) -> Result<Vec<DataType>> {
+    check_arity(function, arg_types, accepted, &arity_text(accepted))?;
+    arg_types
+        .iter()
+        .zip(params)
+        .map(|(t, p)| (p.coerce)(function, p.name, t))
+        .collect()
 }
 
 fn value_type(t: &DataType) -> &DataType {
@@ -168,86 +260,61 @@ fn wrong_len(function: &str, index: usize, len: usize, rows: usize) -> DataFusio
     )
 }
 
-/// Primitive types whose scalar form can be read from a [`ScalarValue`].
-pub(crate) trait FromScalar: ArrowPrimitiveType {
+/// An argument type a function reads: how its constant form is read from a
+/// [`ScalarValue`] and its column form from an array, without copying.
+/// One implementation per Arrow type churnkit's signatures coerce to
+/// (`Float64`, `Int32`, `Timestamp(µs)`, `Boolean`, `Utf8` in its three
+/// layouts, `Binary`); every function reads its arguments through
+/// [`Arg`].
+pub(crate) trait ArgType {
+    /// A value of one row, borrowed from the batch.
+    type Value<'a>: Copy;
+    /// The typed column.
+    type Column<'a>: Copy;
+
     /// `Some(value)` when the scalar has this type (or is an untyped NULL).
-    fn from_scalar(s: &ScalarValue) -> Option<Option<Self::Native>>;
+    fn scalar(s: &ScalarValue) -> Option<Option<Self::Value<'_>>>;
+    /// The typed column and its length, `None` for another type.
+    fn column(a: &ArrayRef) -> Option<(Self::Column<'_>, usize)>;
+    /// Row `i` of the column (`None` for NULL).
+    fn value<'a>(c: Self::Column<'a>, i: usize) -> Option<Self::Value<'a>>;
 }
 
-impl FromScalar for Float64Type {
-    fn from_scalar(s: &ScalarValue) -> Option<Option<f64>> {
-        match s {
-            ScalarValue::Float64(v) => Some(*v),
-            other if other.is_null() => Some(None),
-            _ => None,
-        }
-    }
+/// An argument: one constant for the whole batch, or a column.
+pub(crate) enum Arg<'a, T: ArgType> {
+    Scalar(Option<T::Value<'a>>),
+    Column(T::Column<'a>),
 }
 
-impl FromScalar for Int32Type {
-    fn from_scalar(s: &ScalarValue) -> Option<Option<i32>> {
-        match s {
-            ScalarValue::Int32(v) => Some(*v),
-            other if other.is_null() => Some(None),
-            _ => None,
-        }
-    }
-}
-
-impl FromScalar for TimestampMicrosecondType {
-    fn from_scalar(s: &ScalarValue) -> Option<Option<i64>> {
-        match s {
-            // the value is UTC whatever the zone annotation
-            ScalarValue::TimestampMicrosecond(v, _) => Some(*v),
-            other if other.is_null() => Some(None),
-            _ => None,
-        }
-    }
-}
-
-/// A primitive argument: one constant for the whole batch, or a column.
-pub(crate) enum Prim<'a, T: ArrowPrimitiveType> {
-    Scalar(Option<T::Native>),
-    Array(&'a PrimitiveArray<T>),
-}
-
-impl<T: FromScalar> Prim<'_, T> {
+impl<'a, T: ArgType> Arg<'a, T> {
     /// The value of row `i` (`None` for NULL). `i` is below the batch's row count.
     #[inline]
-    pub(crate) fn get(&self, i: usize) -> Option<T::Native> {
+    pub(crate) fn get(&self, i: usize) -> Option<T::Value<'a>> {
         match self {
-            Prim::Scalar(v) => *v,
-            Prim::Array(a) => {
-                if a.is_null(i) {
-                    None
-                } else {
-                    Some(a.value(i))
-                }
-            }
+            Arg::Scalar(v) => *v,
+            Arg::Column(c) => T::value(*c, i),
         }
     }
 }
 
-/// Read argument `index` as a primitive of type `T`.
-pub(crate) fn prim<'a, T: FromScalar>(
+/// Read argument `index` as type `T` (checked against the batch's `rows`).
+pub(crate) fn arg<'a, T: ArgType>(
     function: &str,
     args: &'a [ColumnarValue],
     index: usize,
     rows: usize,
-) -> Result<Prim<'a, T>> {
+) -> Result<Arg<'a, T>> {
     match args.get(index) {
-        Some(ColumnarValue::Scalar(s)) => T::from_scalar(s)
-            .map(Prim::Scalar)
+        Some(ColumnarValue::Scalar(s)) => T::scalar(s)
+            .map(Arg::Scalar)
             .ok_or_else(|| wrong_type(function, index, &s.data_type())),
         Some(ColumnarValue::Array(a)) => {
-            let arr = a
-                .as_any()
-                .downcast_ref::<PrimitiveArray<T>>()
-                .ok_or_else(|| wrong_type(function, index, a.data_type()))?;
-            if arr.len() != rows {
-                return Err(wrong_len(function, index, arr.len(), rows));
+            let (column, len) =
+                T::column(a).ok_or_else(|| wrong_type(function, index, a.data_type()))?;
+            if len != rows {
+                return Err(wrong_len(function, index, len, rows));
             }
-            Ok(Prim::Array(arr))
+            Ok(Arg::Column(column))
         }
         None => Err(internal_datafusion_err!(
             "{function}: missing argument {}",
@@ -256,192 +323,149 @@ pub(crate) fn prim<'a, T: FromScalar>(
     }
 }
 
-/// Optional primitive argument: a missing argument is a constant `default`.
-pub(crate) fn prim_or<'a, T: FromScalar>(
+/// An optional argument: a missing argument is the constant `default`.
+pub(crate) fn arg_or<'a, T: ArgType>(
     function: &str,
     args: &'a [ColumnarValue],
     index: usize,
     rows: usize,
-    default: T::Native,
-) -> Result<Prim<'a, T>> {
+    default: T::Value<'a>,
+) -> Result<Arg<'a, T>> {
     if index < args.len() {
-        prim(function, args, index, rows)
+        arg(function, args, index, rows)
     } else {
-        Ok(Prim::Scalar(Some(default)))
+        Ok(Arg::Scalar(Some(default)))
     }
 }
 
-pub(crate) type F64<'a> = Prim<'a, Float64Type>;
-pub(crate) type I32<'a> = Prim<'a, Int32Type>;
-pub(crate) type Ts<'a> = Prim<'a, TimestampMicrosecondType>;
+/// The primitive argument types and how a scalar of each is spelled.
+macro_rules! primitive_arg {
+    ($($t:ty => $scalar:pat => $v:ident),* $(,)?) => {$(
+        impl ArgType for $t {
+            type Value<'a> = <$t as ArrowPrimitiveType>::Native;
+            type Column<'a> = &'a PrimitiveArray<$t>;
 
-/// A boolean argument.
-pub(crate) enum Bool<'a> {
-    Scalar(Option<bool>),
-    Array(&'a BooleanArray),
-}
-
-impl Bool<'_> {
-    #[inline]
-    pub(crate) fn get(&self, i: usize) -> Option<bool> {
-        match self {
-            Bool::Scalar(v) => *v,
-            Bool::Array(a) => {
-                if a.is_null(i) {
-                    None
-                } else {
-                    Some(a.value(i))
+            fn scalar(s: &ScalarValue) -> Option<Option<Self::Value<'_>>> {
+                match s {
+                    $scalar => Some(*$v),
+                    other if other.is_null() => Some(None),
+                    _ => None,
                 }
             }
-        }
-    }
-}
 
-pub(crate) fn boolean<'a>(
-    function: &str,
-    args: &'a [ColumnarValue],
-    index: usize,
-    rows: usize,
-) -> Result<Bool<'a>> {
-    match args.get(index) {
-        Some(ColumnarValue::Scalar(ScalarValue::Boolean(v))) => Ok(Bool::Scalar(*v)),
-        Some(ColumnarValue::Scalar(s)) if s.is_null() => Ok(Bool::Scalar(None)),
-        Some(ColumnarValue::Scalar(s)) => Err(wrong_type(function, index, &s.data_type())),
-        Some(ColumnarValue::Array(a)) => {
-            let arr = a
-                .as_any()
-                .downcast_ref::<BooleanArray>()
-                .ok_or_else(|| wrong_type(function, index, a.data_type()))?;
-            if arr.len() != rows {
-                return Err(wrong_len(function, index, arr.len(), rows));
+            fn column(a: &ArrayRef) -> Option<(Self::Column<'_>, usize)> {
+                let c = a.as_any().downcast_ref::<PrimitiveArray<$t>>()?;
+                Some((c, c.len()))
             }
-            Ok(Bool::Array(arr))
+
+            #[inline]
+            fn value<'a>(c: Self::Column<'a>, i: usize) -> Option<Self::Value<'a>> {
+                c.is_valid(i).then(|| c.value(i))
+            }
         }
-        None => Err(internal_datafusion_err!(
-            "{function}: missing argument {}",
-            index + 1
-        )),
+    )*};
+}
+
+primitive_arg!(
+    Float64Type => ScalarValue::Float64(v) => v,
+    Int32Type => ScalarValue::Int32(v) => v,
+    // the value is UTC whatever the zone annotation
+    TimestampMicrosecondType => ScalarValue::TimestampMicrosecond(v, _) => v,
+);
+
+impl ArgType for BooleanType {
+    type Value<'a> = bool;
+    type Column<'a> = &'a BooleanArray;
+
+    fn scalar(s: &ScalarValue) -> Option<Option<bool>> {
+        match s {
+            ScalarValue::Boolean(v) => Some(*v),
+            other if other.is_null() => Some(None),
+            _ => None,
+        }
+    }
+
+    fn column(a: &ArrayRef) -> Option<(&BooleanArray, usize)> {
+        let c = a.as_any().downcast_ref::<BooleanArray>()?;
+        Some((c, c.len()))
+    }
+
+    #[inline]
+    fn value<'a>(c: Self::Column<'a>, i: usize) -> Option<Self::Value<'a>> {
+        c.is_valid(i).then(|| c.value(i))
     }
 }
 
-/// A string argument (borrowed from the batch: reading it never allocates).
-pub(crate) enum Str<'a> {
-    Scalar(Option<&'a str>),
+/// A string column in any of Arrow's three layouts.
+#[derive(Clone, Copy)]
+pub(crate) enum StrColumn<'a> {
     Utf8(&'a StringArray),
     Large(&'a LargeStringArray),
     View(&'a StringViewArray),
 }
 
-impl<'a> Str<'a> {
-    #[inline]
-    pub(crate) fn get(&self, i: usize) -> Option<&'a str> {
-        match self {
-            Str::Scalar(v) => *v,
-            Str::Utf8(a) => (!a.is_null(i)).then(|| a.value(i)),
-            Str::Large(a) => (!a.is_null(i)).then(|| a.value(i)),
-            Str::View(a) => (!a.is_null(i)).then(|| a.value(i)),
-        }
-    }
-}
+/// A string argument (borrowed from the batch: reading it never allocates).
+impl ArgType for Utf8Type {
+    type Value<'a> = &'a str;
+    type Column<'a> = StrColumn<'a>;
 
-pub(crate) fn string<'a>(
-    function: &str,
-    args: &'a [ColumnarValue],
-    index: usize,
-    rows: usize,
-) -> Result<Str<'a>> {
-    let check = |len: usize| {
-        if len == rows {
-            Ok(())
-        } else {
-            Err(wrong_len(function, index, len, rows))
-        }
-    };
-    match args.get(index) {
-        Some(ColumnarValue::Scalar(
-            ScalarValue::Utf8(v) | ScalarValue::LargeUtf8(v) | ScalarValue::Utf8View(v),
-        )) => Ok(Str::Scalar(v.as_deref())),
-        Some(ColumnarValue::Scalar(s)) if s.is_null() => Ok(Str::Scalar(None)),
-        Some(ColumnarValue::Scalar(s)) => Err(wrong_type(function, index, &s.data_type())),
-        Some(ColumnarValue::Array(a)) => {
-            let any = a.as_any();
-            if let Some(arr) = any.downcast_ref::<StringArray>() {
-                check(arr.len())?;
-                Ok(Str::Utf8(arr))
-            } else if let Some(arr) = any.downcast_ref::<LargeStringArray>() {
-                check(arr.len())?;
-                Ok(Str::Large(arr))
-            } else if let Some(arr) = any.downcast_ref::<StringViewArray>() {
-                check(arr.len())?;
-                Ok(Str::View(arr))
-            } else {
-                Err(wrong_type(function, index, a.data_type()))
+    fn scalar(s: &ScalarValue) -> Option<Option<&str>> {
+        match s {
+            ScalarValue::Utf8(v) | ScalarValue::LargeUtf8(v) | ScalarValue::Utf8View(v) => {
+                Some(v.as_deref())
             }
+            other if other.is_null() => Some(None),
+            _ => None,
         }
-        None => Err(internal_datafusion_err!(
-            "{function}: missing argument {}",
-            index + 1
-        )),
     }
-}
 
-/// Optional string argument: a missing argument is the constant `default`.
-pub(crate) fn string_or<'a>(
-    function: &str,
-    args: &'a [ColumnarValue],
-    index: usize,
-    rows: usize,
-    default: &'a str,
-) -> Result<Str<'a>> {
-    if index < args.len() {
-        string(function, args, index, rows)
-    } else {
-        Ok(Str::Scalar(Some(default)))
+    fn column(a: &ArrayRef) -> Option<(StrColumn<'_>, usize)> {
+        let any = a.as_any();
+        if let Some(c) = any.downcast_ref::<StringArray>() {
+            Some((StrColumn::Utf8(c), c.len()))
+        } else if let Some(c) = any.downcast_ref::<LargeStringArray>() {
+            Some((StrColumn::Large(c), c.len()))
+        } else {
+            any.downcast_ref::<StringViewArray>()
+                .map(|c| (StrColumn::View(c), c.len()))
+        }
+    }
+
+    #[inline]
+    fn value<'a>(c: Self::Column<'a>, i: usize) -> Option<Self::Value<'a>> {
+        match c {
+            StrColumn::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
+            StrColumn::Large(a) => a.is_valid(i).then(|| a.value(i)),
+            StrColumn::View(a) => a.is_valid(i).then(|| a.value(i)),
+        }
     }
 }
 
 /// A `Binary` argument (a summary), borrowed from the batch.
-pub(crate) enum Bytes<'a> {
-    Scalar(Option<&'a [u8]>),
-    Array(&'a BinaryArray),
-}
+impl ArgType for BinaryType {
+    type Value<'a> = &'a [u8];
+    type Column<'a> = &'a BinaryArray;
 
-impl<'a> Bytes<'a> {
+    fn scalar(s: &ScalarValue) -> Option<Option<&[u8]>> {
+        match s {
+            ScalarValue::Binary(v) => Some(v.as_deref()),
+            other if other.is_null() => Some(None),
+            _ => None,
+        }
+    }
+
+    fn column(a: &ArrayRef) -> Option<(&BinaryArray, usize)> {
+        let c = a.as_any().downcast_ref::<BinaryArray>()?;
+        Some((c, c.len()))
+    }
+
     #[inline]
-    pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
-        match self {
-            Bytes::Scalar(v) => *v,
-            Bytes::Array(a) => (!a.is_null(i)).then(|| a.value(i)),
-        }
+    fn value<'a>(c: Self::Column<'a>, i: usize) -> Option<Self::Value<'a>> {
+        c.is_valid(i).then(|| c.value(i))
     }
 }
 
-pub(crate) fn binary<'a>(
-    function: &str,
-    args: &'a [ColumnarValue],
-    index: usize,
-    rows: usize,
-) -> Result<Bytes<'a>> {
-    match args.get(index) {
-        Some(ColumnarValue::Scalar(ScalarValue::Binary(v))) => Ok(Bytes::Scalar(v.as_deref())),
-        Some(ColumnarValue::Scalar(s)) if s.is_null() => Ok(Bytes::Scalar(None)),
-        Some(ColumnarValue::Scalar(s)) => Err(wrong_type(function, index, &s.data_type())),
-        Some(ColumnarValue::Array(a)) => {
-            let arr = a
-                .as_any()
-                .downcast_ref::<BinaryArray>()
-                .ok_or_else(|| wrong_type(function, index, a.data_type()))?;
-            if arr.len() != rows {
-                return Err(wrong_len(function, index, arr.len(), rows));
-            }
-            Ok(Bytes::Array(arr))
-        }
-        None => Err(internal_datafusion_err!(
-            "{function}: missing argument {}",
-            index + 1
-        )),
-    }
-}
+pub(crate) type F64<'a> = Arg<'a, Float64Type>;
 
 /// A `List<Float64>` argument, read row by row into a reusable buffer.
 pub(crate) struct F64List<'a> {
@@ -628,5 +652,243 @@ pub(crate) fn finish(array: ArrayRef, scalar: bool) -> Result<ColumnarValue> {
         )?))
     } else {
         Ok(ColumnarValue::Array(array))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// the row driver of every scalar function
+// ---------------------------------------------------------------------------
+
+/// A result type a function writes: its Arrow builder.
+pub(crate) trait OutputType {
+    /// The value of one row.
+    type Item;
+    type Builder;
+    /// The function's return type.
+    fn data_type() -> DataType;
+    fn builder(rows: usize) -> Self::Builder;
+    fn append(b: &mut Self::Builder, v: Option<Self::Item>);
+    fn finish(b: Self::Builder) -> ArrayRef;
+}
+
+macro_rules! primitive_output {
+    ($($t:ty => $builder:ty => $dt:expr),* $(,)?) => {$(
+        impl OutputType for $t {
+            type Item = <$t as ArrowPrimitiveType>::Native;
+            type Builder = $builder;
+            fn data_type() -> DataType {
+                $dt
+            }
+            fn builder(rows: usize) -> $builder {
+                <$builder>::with_capacity(rows)
+            }
+            #[inline]
+            fn append(b: &mut $builder, v: Option<Self::Item>) {
+                b.append_option(v)
+            }
+            fn finish(mut b: $builder) -> ArrayRef {
+                Arc::new(b.finish())
+            }
+        }
+    )*};
+}
+
+primitive_output!(
+    Float64Type => Float64Builder => DataType::Float64,
+    Int32Type => Int32Builder => DataType::Int32,
+    Int64Type => Int64Builder => DataType::Int64,
+);
+
+/// Timestamps are written in UTC (`Timestamp(Microsecond, "UTC")`).
+impl OutputType for TimestampMicrosecondType {
+    type Item = i64;
+    type Builder = TimestampMicrosecondBuilder;
+    fn data_type() -> DataType {
+        timestamp_type()
+    }
+    fn builder(rows: usize) -> Self::Builder {
+        TimestampMicrosecondBuilder::with_capacity(rows)
+    }
+    #[inline]
+    fn append(b: &mut Self::Builder, v: Option<i64>) {
+        b.append_option(v)
+    }
+    fn finish(mut b: Self::Builder) -> ArrayRef {
+        Arc::new(b.finish().with_timezone("UTC"))
+    }
+}
+
+impl OutputType for BooleanType {
+    type Item = bool;
+    type Builder = BooleanBuilder;
+    fn data_type() -> DataType {
+        DataType::Boolean
+    }
+    fn builder(rows: usize) -> BooleanBuilder {
+        BooleanBuilder::with_capacity(rows)
+    }
+    #[inline]
+    fn append(b: &mut BooleanBuilder, v: Option<bool>) {
+        b.append_option(v)
+    }
+    fn finish(mut b: BooleanBuilder) -> ArrayRef {
+        Arc::new(b.finish())
+    }
+}
+
+/// The names churnkit's functions return (tiers, stages, states) are
+/// static strings.
+impl OutputType for Utf8Type {
+    type Item = &'static str;
+    type Builder = StringBuilder;
+    fn data_type() -> DataType {
+        DataType::Utf8
+    }
+    fn builder(rows: usize) -> StringBuilder {
+        StringBuilder::with_capacity(rows, rows * 8)
+    }
+    #[inline]
+    fn append(b: &mut StringBuilder, v: Option<&'static str>) {
+        b.append_option(v)
+    }
+    fn finish(mut b: StringBuilder) -> ArrayRef {
+        Arc::new(b.finish())
+    }
+}
+
+/// Arguments read together: the row's values when none is NULL (a strict
+/// function's NULL propagation).
+pub(crate) trait Strict<'a> {
+    type Values;
+    fn values(&self, i: usize) -> Option<Self::Values>;
+}
+
+impl<'a, A: ArgType> Strict<'a> for Arg<'a, A> {
+    type Values = A::Value<'a>;
+    #[inline]
+    fn values(&self, i: usize) -> Option<Self::Values> {
+        self.get(i)
+    }
+}
+
+macro_rules! strict_tuple {
+    ($($a:ident $i:tt),+) => {
+        impl<'a, $($a: ArgType),+> Strict<'a> for ($(Arg<'a, $a>,)+) {
+            type Values = ($($a::Value<'a>,)+);
+            #[inline]
+            fn values(&self, i: usize) -> Option<Self::Values> {
+                Some(($(self.$i.get(i)?,)+))
+            }
+        }
+    };
+}
+
+strict_tuple!(A 0, B 1);
+strict_tuple!(A 0, B 1, C 2);
+strict_tuple!(A 0, B 1, C 2, D 3);
+strict_tuple!(A 0, B 1, C 2, D 3, E 4);
+
+/// One call of a scalar function: its arguments and number of rows. Owns
+/// what every function shares: constant-or-column arguments, the builder,
+/// and the result's form (a scalar when every argument was a constant, in
+/// the spirit of datafusion-functions-json's `invoke`).
+pub(crate) struct Rows<'a> {
+    function: &'a str,
+    args: &'a [ColumnarValue],
+    rows: usize,
+    scalar: bool,
+}
+
+impl<'a> Rows<'a> {
+    pub(crate) fn new(function: &'a str, args: &'a ScalarFunctionArgs) -> Self {
+        let scalar = all_scalar(&args.args);
+        Rows {
+            function,
+            args: &args.args,
+            rows: if scalar { 1 } else { args.number_rows },
+            scalar,
+        }
+    }
+
+    /// The number of rows computed (1 when every argument is a constant).
+    pub(crate) fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// Whether the result is a scalar.
+    pub(crate) fn is_scalar(&self) -> bool {
+        self.scalar
+    }
+
+    /// The arguments, for what [`Rows::arg`] does not read.
+    pub(crate) fn args(&self) -> &'a [ColumnarValue] {
+        self.args
+    }
+
+    /// Argument `index` as type `T`.
+    pub(crate) fn arg<T: ArgType>(&self, index: usize) -> Result<Arg<'a, T>> {
+        arg(self.function, self.args, index, self.rows)
+    }
+
+    /// Optional argument `index`, `default` when it is missing.
+    pub(crate) fn arg_or<T: ArgType>(
+        &self,
+        index: usize,
+        default: T::Value<'a>,
+    ) -> Result<Arg<'a, T>> {
+        arg_or(self.function, self.args, index, self.rows, default)
+    }
+
+    /// Optional argument `index`, NULL when it is missing.
+    pub(crate) fn arg_or_null<T: ArgType>(&self, index: usize) -> Result<Arg<'a, T>> {
+        if index < self.args.len() {
+            self.arg(index)
+        } else {
+            Ok(Arg::Scalar(None))
+        }
+    }
+
+    /// A `List<Float64>` argument (`None` for a NULL constant).
+    pub(crate) fn f64_list(&self, index: usize) -> Result<Option<F64List<'a>>> {
+        f64_list(self.function, self.args, index, self.rows)
+    }
+
+    /// The result of each row from `row`, as an `O` column (or scalar).
+    pub(crate) fn map<O: OutputType>(
+        &self,
+        mut row: impl FnMut(usize) -> Result<Option<O::Item>>,
+    ) -> Result<ColumnarValue> {
+        let mut out = O::builder(self.rows);
+        for i in 0..self.rows {
+            O::append(&mut out, row(i)?);
+        }
+        finish(O::finish(out), self.scalar)
+    }
+
+    /// As [`Rows::map`] for a strict function: a row with a NULL argument
+    /// of `args` is NULL; `row` sees the others' values.
+    pub(crate) fn map_strict<O: OutputType, S: Strict<'a>>(
+        &self,
+        args: &S,
+        mut row: impl FnMut(S::Values) -> Result<Option<O::Item>>,
+    ) -> Result<ColumnarValue> {
+        self.map::<O>(|i| match args.values(i) {
+            Some(v) => row(v),
+            None => Ok(None),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::arity_text;
+
+    #[test]
+    fn arities_are_said_as_the_messages_always_said_them() {
+        assert_eq!(arity_text(&[2]), "2");
+        assert_eq!(arity_text(&[1, 2]), "1 or 2");
+        assert_eq!(arity_text(&[1, 2, 3]), "1 to 3");
+        assert_eq!(arity_text(&[5, 6, 7, 8, 9]), "5 to 9");
+        assert_eq!(arity_text(&[2, 4, 7, 10]), "2, 4, 7 or 10");
     }
 }

@@ -6,6 +6,7 @@ use super::alloc::{state_vec, StateAlloc, StateVec};
 use super::codec::{Reader, Writer};
 use super::grow;
 use super::period_set::PeriodSet;
+use super::state::State;
 use crate::error::{ChurnError, Result};
 use crate::time::{check_timestamp, Granularity, PeriodCache, MICROS_PER_DAY};
 
@@ -111,8 +112,16 @@ impl ActivityState {
             .insert(self.cache.period_index(granularity, occurred_at))
             .map_err(|e| e.named(F))
     }
+}
 
-    pub fn merge(&mut self, o: &ActivityState) -> Result<()> {
+impl State for ActivityState {
+    const NAME: &'static str = F;
+
+    fn is_empty(&self) -> bool {
+        self.activity.is_none()
+    }
+
+    fn merge(&mut self, o: &ActivityState) -> Result<()> {
         match (&mut self.activity, &o.activity) {
             (_, None) => Ok(()),
             (None, Some(b)) => {
@@ -127,24 +136,20 @@ impl ActivityState {
             }
         }
     }
-}
 
-impl ActivityState {
     /// The transition state's bytes: format version, then 0 (no row yet) or
     /// 1 followed by the activity (granularity, periods).
-    pub fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::new();
+    fn write(&self, w: &mut Writer) {
         match &self.activity {
             None => w.u8(0),
             Some(a) => {
                 w.u8(1);
-                a.encode_into(&mut w);
+                a.encode_into(w);
             }
         }
-        w.finish()
     }
 
-    pub fn decode(buf: &[u8]) -> Result<Self> {
+    fn decode(buf: &[u8]) -> Result<Self> {
         const T: &str = "activity_agg state";
         let mut r = Reader::new(T, buf)?;
         let activity = match r.u8()? {
@@ -168,6 +173,12 @@ impl ActivityState {
             cache: PeriodCache::default(),
             alloc: StateAlloc::current(),
         })
+    }
+
+    fn heap_size(&self) -> usize {
+        self.activity
+            .as_ref()
+            .map_or(0, |a| a.periods.len() * size_of::<i64>())
     }
 }
 
@@ -411,8 +422,16 @@ impl RetentionCounts {
         }
         Ok(())
     }
+}
 
-    pub fn merge(&mut self, o: &RetentionCounts) -> Result<()> {
+impl State for RetentionCounts {
+    const NAME: &'static str = "retention_counts";
+
+    fn is_empty(&self) -> bool {
+        self.mode.is_none()
+    }
+
+    fn merge(&mut self, o: &RetentionCounts) -> Result<()> {
         match (self.mode, o.mode) {
             (Some(a), Some(b)) if a != b => {
                 return Err(ChurnError::new(
@@ -440,8 +459,7 @@ impl RetentionCounts {
         Ok(())
     }
 
-    pub fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::new();
+    fn write(&self, w: &mut Writer) {
         w.u8(match self.mode {
             None => 0,
             Some(RetentionMode::Classic) => 1,
@@ -452,10 +470,9 @@ impl RetentionCounts {
         for &c in &self.counts {
             w.u64(c as u64);
         }
-        w.finish()
     }
 
-    pub fn decode(buf: &[u8]) -> Result<Self> {
+    fn decode(buf: &[u8]) -> Result<Self> {
         const T: &str = "retention_counts state";
         let mut r = Reader::new(T, buf)?;
         let mode = match r.u8()? {
@@ -485,5 +502,9 @@ impl RetentionCounts {
             granularity,
             counts,
         })
+    }
+
+    fn heap_size(&self) -> usize {
+        self.counts.len() * size_of::<i64>()
     }
 }

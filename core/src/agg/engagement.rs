@@ -3,6 +3,7 @@
 
 use super::codec::{Reader, Writer};
 use super::period_set::PeriodSet;
+use super::state::State;
 use crate::error::{ChurnError, Result};
 use crate::scalar::engagement::{engagement_score, EngagementParams};
 use crate::time::{check_timestamp, day_number};
@@ -116,25 +117,6 @@ impl EngagementSummary {
         Ok(())
     }
 
-    pub fn merge(&mut self, o: &EngagementSummary) -> Result<()> {
-        let active_seconds = total_seconds(self.active_seconds, o.active_seconds)?;
-        let events = total_count(self.events, o.events)?;
-        let key_actions = total_count(self.key_actions, o.key_actions)?;
-        self.days.merge(&o.days).map_err(|e| e.named(F))?;
-        self.events = events;
-        self.active_seconds = active_seconds;
-        self.key_actions = key_actions;
-        self.first_active_at = match (self.first_active_at, o.first_active_at) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        self.last_active_at = match (self.last_active_at, o.last_active_at) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
-        Ok(())
-    }
-
     pub fn active_days(&self) -> i64 {
         self.days.len() as i64
     }
@@ -153,51 +135,6 @@ impl EngagementSummary {
             period_days,
             &EngagementParams::default(),
         )
-    }
-
-    pub fn encode_into(&self, w: &mut Writer) {
-        w.u64(self.events);
-        w.f64(self.active_seconds);
-        w.u64(self.key_actions);
-        match (self.first_active_at, self.last_active_at) {
-            (Some(f), Some(l)) => {
-                w.u8(1);
-                w.i64(f);
-                w.i64(l);
-            }
-            _ => w.u8(0),
-        }
-        self.days.encode(w);
-    }
-
-    pub fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::new();
-        self.encode_into(&mut w);
-        w.finish()
-    }
-
-    pub fn decode(buf: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(TYPE_NAME, buf)?;
-        let events = r.u64()?;
-        let active_seconds = r.f64()?;
-        let key_actions = r.u64()?;
-        let (first, last) = match r.u8()? {
-            0 => (None, None),
-            1 => (Some(r.i64()?), Some(r.i64()?)),
-            _ => return Err(super::codec::corrupt(TYPE_NAME, "bad flag")),
-        };
-        let days = PeriodSet::decode(&mut r)?;
-        r.end()?;
-        let s = EngagementSummary {
-            events,
-            active_seconds,
-            key_actions,
-            first_active_at: first,
-            last_active_at: last,
-            days,
-        };
-        s.validate()?;
-        Ok(s)
     }
 
     /// Internal consistency, checked on every decode (binary or text), so a
@@ -222,5 +159,76 @@ impl EngagementSummary {
             (None, None) if self.events == 0 && self.days.is_empty() => Ok(()),
             _ => bad("first/last activity inconsistent with events"),
         }
+    }
+}
+
+/// The state of `engagement_agg` is the summary it returns.
+impl State for EngagementSummary {
+    const NAME: &'static str = F;
+
+    fn is_empty(&self) -> bool {
+        self.events == 0
+    }
+
+    fn merge(&mut self, o: &EngagementSummary) -> Result<()> {
+        let active_seconds = total_seconds(self.active_seconds, o.active_seconds)?;
+        let events = total_count(self.events, o.events)?;
+        let key_actions = total_count(self.key_actions, o.key_actions)?;
+        self.days.merge(&o.days).map_err(|e| e.named(F))?;
+        self.events = events;
+        self.active_seconds = active_seconds;
+        self.key_actions = key_actions;
+        self.first_active_at = match (self.first_active_at, o.first_active_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last_active_at = match (self.last_active_at, o.last_active_at) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        Ok(())
+    }
+
+    fn write(&self, w: &mut Writer) {
+        w.u64(self.events);
+        w.f64(self.active_seconds);
+        w.u64(self.key_actions);
+        match (self.first_active_at, self.last_active_at) {
+            (Some(f), Some(l)) => {
+                w.u8(1);
+                w.i64(f);
+                w.i64(l);
+            }
+            _ => w.u8(0),
+        }
+        self.days.encode(w);
+    }
+
+    fn decode(buf: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(TYPE_NAME, buf)?;
+        let events = r.u64()?;
+        let active_seconds = r.f64()?;
+        let key_actions = r.u64()?;
+        let (first, last) = match r.u8()? {
+            0 => (None, None),
+            1 => (Some(r.i64()?), Some(r.i64()?)),
+            _ => return Err(super::codec::corrupt(TYPE_NAME, "bad flag")),
+        };
+        let days = PeriodSet::decode(&mut r)?;
+        r.end()?;
+        let s = EngagementSummary {
+            events,
+            active_seconds,
+            key_actions,
+            first_active_at: first,
+            last_active_at: last,
+            days,
+        };
+        s.validate()?;
+        Ok(s)
+    }
+
+    fn heap_size(&self) -> usize {
+        self.days.len() * size_of::<i64>()
     }
 }

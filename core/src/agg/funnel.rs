@@ -15,6 +15,7 @@
 use super::alloc::{push_within_capacity, state_vec, StateVec};
 use super::codec::{Reader, Writer};
 use super::grow;
+use super::state::State;
 use crate::error::{ChurnError, Result};
 use crate::time::check_timestamp;
 
@@ -187,21 +188,6 @@ impl FunnelState {
         Ok(())
     }
 
-    pub fn merge(&mut self, o: &FunnelState) -> Result<()> {
-        if let Some(p) = o.params {
-            self.check_params(p)?;
-        }
-        if o.events.is_empty() {
-            return Ok(());
-        }
-        let joined_sorted =
-            self.sorted && o.sorted && self.events.last().is_none_or(|&l| l <= o.events[0]);
-        grow(&mut self.events, o.events.len()).map_err(|e| e.named(F))?;
-        self.events.extend_from_slice(&o.events);
-        self.sorted = joined_sorted;
-        Ok(())
-    }
-
     /// The level reached (0 for an empty group).
     pub fn finish(&mut self) -> i32 {
         let Some(p) = self.params else { return 0 };
@@ -217,9 +203,31 @@ impl FunnelState {
         }
         level(&self.events, p)
     }
+}
 
-    pub fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::new();
+impl State for FunnelState {
+    const NAME: &'static str = F;
+
+    fn is_empty(&self) -> bool {
+        self.params.is_none()
+    }
+
+    fn merge(&mut self, o: &FunnelState) -> Result<()> {
+        if let Some(p) = o.params {
+            self.check_params(p)?;
+        }
+        if o.events.is_empty() {
+            return Ok(());
+        }
+        let joined_sorted =
+            self.sorted && o.sorted && self.events.last().is_none_or(|&l| l <= o.events[0]);
+        grow(&mut self.events, o.events.len()).map_err(|e| e.named(F))?;
+        self.events.extend_from_slice(&o.events);
+        self.sorted = joined_sorted;
+        Ok(())
+    }
+
+    fn write(&self, w: &mut Writer) {
         match self.params {
             None => w.u8(0),
             Some(p) => {
@@ -237,10 +245,9 @@ impl FunnelState {
             w.u8(step);
             prev = ts;
         }
-        w.finish()
     }
 
-    pub fn decode(buf: &[u8]) -> Result<Self> {
+    fn decode(buf: &[u8]) -> Result<Self> {
         const T: &str = "window_funnel state";
         let mut r = Reader::new(T, buf)?;
         let params = match r.u8()? {
@@ -278,6 +285,10 @@ impl FunnelState {
             events,
             sorted: sorted && really_sorted,
         })
+    }
+
+    fn heap_size(&self) -> usize {
+        self.events.len() * size_of::<(i64, u8)>()
     }
 }
 

@@ -9,6 +9,7 @@ pub mod engagement;
 pub mod funnel;
 pub mod period_set;
 pub mod retention;
+pub mod state;
 pub mod survival;
 pub mod text;
 pub mod trend;
@@ -84,6 +85,7 @@ pub use engagement::EngagementSummary;
 pub use funnel::{FunnelMode, FunnelParams, FunnelState};
 pub use period_set::PeriodSet;
 pub use retention::RetentionState;
+pub use state::State;
 pub use survival::{CurvePoint, SurvivalSummary};
 pub use trend::TrendState;
 

@@ -2,6 +2,7 @@
 //! r[1] = any(c1); r[k] = any(c1) AND any(ck).
 
 use super::codec::{Reader, Writer};
+use super::state::State;
 use crate::error::{ChurnError, Result};
 
 const F: &str = "retention";
@@ -60,14 +61,6 @@ impl RetentionState {
         Ok(())
     }
 
-    pub fn merge(&mut self, o: &RetentionState) -> Result<()> {
-        if o.n != 0 {
-            self.check_len(o.n as usize)?;
-        }
-        self.seen |= o.seen;
-        Ok(())
-    }
-
     /// The result array (empty for an empty group).
     pub fn finish(&self) -> Vec<i32> {
         let first = self.seen & 1 != 0;
@@ -75,15 +68,29 @@ impl RetentionState {
             .map(|k| (first && self.seen & (1 << k) != 0) as i32)
             .collect()
     }
+}
 
-    pub fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::new();
-        w.u8(self.n);
-        w.u64(self.seen as u64);
-        w.finish()
+impl State for RetentionState {
+    const NAME: &'static str = F;
+
+    fn is_empty(&self) -> bool {
+        self.n == 0
     }
 
-    pub fn decode(buf: &[u8]) -> Result<Self> {
+    fn merge(&mut self, o: &RetentionState) -> Result<()> {
+        if o.n != 0 {
+            self.check_len(o.n as usize)?;
+        }
+        self.seen |= o.seen;
+        Ok(())
+    }
+
+    fn write(&self, w: &mut Writer) {
+        w.u8(self.n);
+        w.u64(self.seen as u64);
+    }
+
+    fn decode(buf: &[u8]) -> Result<Self> {
         let mut r = Reader::new("retention state", buf)?;
         let n = r.u8()?;
         let seen = u32::try_from(r.u64()?)
@@ -96,5 +103,9 @@ impl RetentionState {
             ));
         }
         Ok(RetentionState { n, seen })
+    }
+
+    fn heap_size(&self) -> usize {
+        0
     }
 }

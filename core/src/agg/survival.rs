@@ -5,6 +5,7 @@
 use super::alloc::{state_vec, StateVec};
 use super::codec::{Reader, Writer};
 use super::grow;
+use super::state::State;
 use crate::error::{ChurnError, Result};
 
 pub const TYPE_NAME: &str = "survival_summary";
@@ -93,31 +94,6 @@ impl SurvivalSummary {
         Ok(())
     }
 
-    pub fn merge(&mut self, o: &SurvivalSummary) -> Result<()> {
-        if o.times.is_empty() {
-            return Ok(());
-        }
-        let mut out = StateVec::new_in(self.times.allocator().same());
-        grow(&mut out, self.times.len() + o.times.len()).map_err(|e| e.named(F))?;
-        let (a, b) = (&self.times, &o.times);
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() || j < b.len() {
-            if j >= b.len() || (i < a.len() && a[i].0 < b[j].0) {
-                out.push(a[i]);
-                i += 1;
-            } else if i >= a.len() || b[j].0 < a[i].0 {
-                out.push(b[j]);
-                j += 1;
-            } else {
-                out.push((a[i].0, a[i].1 + b[j].1, a[i].2 + b[j].2));
-                i += 1;
-                j += 1;
-            }
-        }
-        self.times = out;
-        Ok(())
-    }
-
     pub fn customers(&self) -> u64 {
         self.times.iter().map(|t| t.1 + t.2).sum()
     }
@@ -189,31 +165,6 @@ impl SurvivalSummary {
         median_of_curve(self.curve().iter().map(|p| (p.days, p.survival)))
     }
 
-    pub fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::new();
-        w.u64(self.times.len() as u64);
-        for &(t, d, c) in &self.times {
-            w.f64(t);
-            w.u64(d);
-            w.u64(c);
-        }
-        w.finish()
-    }
-
-    pub fn decode(buf: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(TYPE_NAME, buf)?;
-        let n = r.len(10)?;
-        let mut times = state_vec();
-        grow(&mut times, n).map_err(|e| e.named(TYPE_NAME))?;
-        for _ in 0..n {
-            times.push((r.f64()?, r.u64()?, r.u64()?));
-        }
-        r.end()?;
-        let s = SurvivalSummary { times };
-        s.validate()?;
-        Ok(s)
-    }
-
     pub fn validate(&self) -> Result<()> {
         let ok = self.times.windows(2).all(|w| w[0].0 < w[1].0)
             && self.times.iter().all(|&(t, d, c)| {
@@ -229,6 +180,79 @@ impl SurvivalSummary {
         } else {
             Err(ChurnError::new(TYPE_NAME, "input", "tenures must be distinct, sorted, finite and non-negative, each with at least one customer".to_string()))
         }
+    }
+}
+
+/// The state of `survival_agg` is the summary it returns.
+impl State for SurvivalSummary {
+    const NAME: &'static str = F;
+
+    fn is_empty(&self) -> bool {
+        self.times.is_empty()
+    }
+
+    fn merge(&mut self, o: &SurvivalSummary) -> Result<()> {
+        if o.times.is_empty() {
+            return Ok(());
+        }
+        let mut out = StateVec::new_in(self.times.allocator().same());
+        grow(&mut out, self.times.len() + o.times.len()).map_err(|e| e.named(F))?;
+        let (a, b) = (&self.times, &o.times);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            if j >= b.len() || (i < a.len() && a[i].0 < b[j].0) {
+                out.push(a[i]);
+                i += 1;
+            } else if i >= a.len() || b[j].0 < a[i].0 {
+                out.push(b[j]);
+                j += 1;
+            } else {
+                // counts stay within a bigint, as both engines return them
+                let sum = |x: u64, y: u64| {
+                    x.checked_add(y)
+                        .filter(|&n| n <= i64::MAX as u64)
+                        .ok_or_else(|| {
+                            ChurnError::new(
+                                F,
+                                "tenure_days",
+                                "more than 2^63 - 1 customers at one tenure",
+                            )
+                        })
+                };
+                out.push((a[i].0, sum(a[i].1, b[j].1)?, sum(a[i].2, b[j].2)?));
+                i += 1;
+                j += 1;
+            }
+        }
+        self.times = out;
+        Ok(())
+    }
+
+    fn write(&self, w: &mut Writer) {
+        w.u64(self.times.len() as u64);
+        for &(t, d, c) in &self.times {
+            w.f64(t);
+            w.u64(d);
+            w.u64(c);
+        }
+    }
+
+    fn decode(buf: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(TYPE_NAME, buf)?;
+        let n = r.len(10)?;
+        let mut times = state_vec();
+        grow(&mut times, n).map_err(|e| e.named(TYPE_NAME))?;
+        for _ in 0..n {
+            times.push((r.f64()?, r.u64()?, r.u64()?));
+        }
+        r.end()?;
+        let s = SurvivalSummary { times };
+        s.validate()?;
+        Ok(s)
+    }
+
+    fn heap_size(&self) -> usize {
+        self.times.len() * size_of::<(f64, u64, u64)>()
     }
 }
 

@@ -2,6 +2,7 @@
 //! event counts of the last two windows before `as_of`.
 
 use super::codec::{Reader, Writer};
+use super::state::State;
 use crate::error::{ChurnError, Result};
 use crate::time::{check_timestamp, MICROS_PER_DAY};
 
@@ -64,15 +65,6 @@ impl TrendState {
         }
     }
 
-    pub fn merge(&mut self, o: &TrendState) -> Result<()> {
-        if let Some(p) = o.params {
-            self.check_params(p)?;
-        }
-        self.recent += o.recent;
-        self.prior += o.prior;
-        Ok(())
-    }
-
     /// NULL (None) when the prior window has no events.
     pub fn finish(&self) -> Option<f64> {
         if self.prior == 0 {
@@ -81,9 +73,25 @@ impl TrendState {
             Some((self.recent as f64 - self.prior as f64) / self.prior as f64)
         }
     }
+}
 
-    pub fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::new();
+impl State for TrendState {
+    const NAME: &'static str = F;
+
+    fn is_empty(&self) -> bool {
+        self.params.is_none()
+    }
+
+    fn merge(&mut self, o: &TrendState) -> Result<()> {
+        if let Some(p) = o.params {
+            self.check_params(p)?;
+        }
+        self.recent += o.recent;
+        self.prior += o.prior;
+        Ok(())
+    }
+
+    fn write(&self, w: &mut Writer) {
         w.u64(self.recent);
         w.u64(self.prior);
         match self.params {
@@ -94,10 +102,9 @@ impl TrendState {
                 w.i64(window);
             }
         }
-        w.finish()
     }
 
-    pub fn decode(buf: &[u8]) -> Result<Self> {
+    fn decode(buf: &[u8]) -> Result<Self> {
         const T: &str = "activity_trend state";
         let mut r = Reader::new(T, buf)?;
         let recent = r.u64()?;
@@ -122,6 +129,10 @@ impl TrendState {
             prior,
             params,
         })
+    }
+
+    fn heap_size(&self) -> usize {
+        0
     }
 }
 

@@ -1,20 +1,24 @@
 //! `activity_agg(occurred_at, granularity)` → `activity` (Binary)
 
 use churnkit_core::agg::codec::Writer;
-use churnkit_core::agg::{Activity, ActivityState};
+use std::sync::Arc;
+
+use churnkit_core::agg::ActivityState;
 use churnkit_core::time::Granularity;
-use datafusion::arrow::array::{Array, ArrayRef, StringArray, TimestampMicrosecondArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, BinaryBuilder, StringArray, TimestampMicrosecondArray,
+};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::cast::{as_string_array, as_timestamp_microsecond_array};
 use datafusion::common::Result;
-use datafusion::logical_expr::{AggregateUDFImpl, Signature, Volatility};
 use datafusion_macros::user_doc;
 
-use super::{core_aggregate_methods, encoded_results, CoreAgg, ParseCache};
-use crate::common::{check_arity, coerce_string, coerce_timestamp, exec_err};
+use super::{aggregate_udf, CoreAgg, ParseCache};
+use crate::common::{exec_err, Param};
 
 const NAME: &str = "activity_agg";
 
+aggregate_udf! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "Aggregates the events of one customer into an activity: the calendar periods ('day', 'week' (ISO, \
@@ -43,47 +47,11 @@ NULL for a group without rows. Errors on an unknown granularity, or when the row
         description = "'day', 'week', 'month', 'quarter' or 'year' (case-insensitive); the same on every row of a group."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct ActivityAggFunc {
-    signature: Signature,
-}
-
-impl Default for ActivityAggFunc {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ActivityAggFunc {
-    pub fn new() -> Self {
-        Self {
-            signature: Signature::user_defined(Volatility::Immutable),
-        }
-    }
-}
-
-impl AggregateUDFImpl for ActivityAggFunc {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(NAME, arg_types, &[2], "2")?;
-        Ok(vec![
-            coerce_timestamp(NAME, "occurred_at", &arg_types[0])?,
-            coerce_string(NAME, "granularity", &arg_types[1])?,
-        ])
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Binary)
-    }
-
-    core_aggregate_methods!();
+pub struct ActivityAggFunc;
+    name: NAME,
+    arities: &[2],
+    params: &[Param::timestamp("occurred_at"), Param::string("granularity")],
+    return_type: DataType::Binary,
 }
 
 pub(crate) struct Input<'a> {
@@ -120,35 +88,22 @@ impl CoreAgg for ActivityAggFunc {
         state.update(input.ts.value(row), g).map_err(exec_err)
     }
 
-    fn merge(state: &mut ActivityState, encoded: &[u8]) -> Result<()> {
-        let other = Activity::decode(encoded).map_err(exec_err)?;
-        if state.activity.is_none() {
-            state.activity = Some(other);
-            Ok(())
-        } else {
-            state.merge(&ActivityState::from(other)).map_err(exec_err)
-        }
-    }
-
-    fn encode(state: &ActivityState, buf: &mut Vec<u8>) -> bool {
-        let Some(a) = &state.activity else {
-            return false;
-        };
-        let mut w = Writer::with_buffer(std::mem::take(buf));
-        a.encode_into(&mut w);
-        *buf = w.finish();
-        true
-    }
-
-    fn heap_size(state: &ActivityState) -> usize {
-        state
-            .activity
-            .as_ref()
-            .map_or(0, |a| a.periods.len() * size_of::<i64>())
-    }
-
-    /// The activity bytes; NULL for a group without rows.
+    /// The activity bytes (the summary, not the state); NULL for a group
+    /// without rows.
     fn evaluate(states: &mut [ActivityState]) -> Result<ArrayRef> {
-        Ok(encoded_results::<Self>(states))
+        let mut out = BinaryBuilder::with_capacity(states.len(), 0);
+        let mut buf = Vec::new();
+        for s in states.iter() {
+            match &s.activity {
+                Some(a) => {
+                    let mut w = Writer::with_buffer(std::mem::take(&mut buf));
+                    a.encode_into(&mut w);
+                    buf = w.finish();
+                    out.append_value(&buf);
+                }
+                None => out.append_null(),
+            }
+        }
+        Ok(Arc::new(out.finish()))
     }
 }

@@ -9,14 +9,14 @@ use datafusion::arrow::array::{
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::cast::{as_int32_array, as_timestamp_microsecond_array};
 use datafusion::common::Result;
-use datafusion::logical_expr::{AggregateUDFImpl, Signature, Volatility};
 use datafusion_macros::user_doc;
 
-use super::{core_aggregate_methods, CoreAgg};
-use crate::common::{check_arity, coerce_i32, coerce_timestamp, exec_err};
+use super::{aggregate_udf, CoreAgg};
+use crate::common::{exec_err, Param};
 
 const NAME: &str = "activity_trend";
 
+aggregate_udf! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "Trend of a group's activity before as_of: (recent - prior) / prior, where recent counts the events \
@@ -44,48 +44,15 @@ Errors when window_days is not greater than 0.",
         description = "Length of each of the two windows, in days (> 0)."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct ActivityTrendFunc {
-    signature: Signature,
-}
-
-impl Default for ActivityTrendFunc {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ActivityTrendFunc {
-    pub fn new() -> Self {
-        Self {
-            signature: Signature::user_defined(Volatility::Immutable),
-        }
-    }
-}
-
-impl AggregateUDFImpl for ActivityTrendFunc {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(NAME, arg_types, &[3], "3")?;
-        Ok(vec![
-            coerce_timestamp(NAME, "occurred_at", &arg_types[0])?,
-            coerce_timestamp(NAME, "as_of", &arg_types[1])?,
-            coerce_i32(NAME, "window_days", &arg_types[2])?,
-        ])
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Float64)
-    }
-
-    core_aggregate_methods!();
+pub struct ActivityTrendFunc;
+    name: NAME,
+    arities: &[3],
+    params: &[
+        Param::timestamp("occurred_at"),
+        Param::timestamp("as_of"),
+        Param::i32("window_days"),
+    ],
+    return_type: DataType::Float64,
 }
 
 pub(crate) struct Input<'a> {
@@ -125,24 +92,6 @@ impl CoreAgg for ActivityTrendFunc {
                 input.window_days.value(row) as i64,
             )
             .map_err(exec_err)
-    }
-
-    fn merge(state: &mut TrendState, encoded: &[u8]) -> Result<()> {
-        state
-            .merge(&TrendState::decode(encoded).map_err(exec_err)?)
-            .map_err(exec_err)
-    }
-
-    fn encode(state: &TrendState, buf: &mut Vec<u8>) -> bool {
-        if state.params.is_none() {
-            return false;
-        }
-        *buf = state.encode();
-        true
-    }
-
-    fn heap_size(_state: &TrendState) -> usize {
-        0
     }
 
     /// NULL when the prior window has no events.

@@ -1,6 +1,5 @@
 //! `engagement_agg(occurred_at, duration_seconds, is_key_action)` → `engagement_summary` (Binary)
 
-use churnkit_core::agg::codec::Writer;
 use churnkit_core::agg::EngagementSummary;
 use datafusion::arrow::array::{
     Array, ArrayRef, BooleanArray, Float64Array, TimestampMicrosecondArray,
@@ -10,14 +9,14 @@ use datafusion::common::cast::{
     as_boolean_array, as_float64_array, as_timestamp_microsecond_array,
 };
 use datafusion::common::Result;
-use datafusion::logical_expr::{AggregateUDFImpl, Signature, Volatility};
 use datafusion_macros::user_doc;
 
-use super::{core_aggregate_methods, encoded_results, CoreAgg};
-use crate::common::{check_arity, coerce_bool, coerce_f64, coerce_timestamp, exec_err};
+use super::{aggregate_udf, encoded_results, CoreAgg};
+use crate::common::{exec_err, Param};
 
 const NAME: &str = "engagement_agg";
 
+aggregate_udf! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "Aggregates the events of a group (account, user ...) into an engagement summary: number of events, \
@@ -52,48 +51,15 @@ Errors on a negative or non-finite duration.",
         description = "Whether the event is a key action (NULL = false)."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct EngagementAggFunc {
-    signature: Signature,
-}
-
-impl Default for EngagementAggFunc {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl EngagementAggFunc {
-    pub fn new() -> Self {
-        Self {
-            signature: Signature::user_defined(Volatility::Immutable),
-        }
-    }
-}
-
-impl AggregateUDFImpl for EngagementAggFunc {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(NAME, arg_types, &[3], "3")?;
-        Ok(vec![
-            coerce_timestamp(NAME, "occurred_at", &arg_types[0])?,
-            coerce_f64(NAME, "duration_seconds", &arg_types[1])?,
-            coerce_bool(NAME, "is_key_action", &arg_types[2])?,
-        ])
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Binary)
-    }
-
-    core_aggregate_methods!();
+pub struct EngagementAggFunc;
+    name: NAME,
+    arities: &[3],
+    params: &[
+        Param::timestamp("occurred_at"),
+        Param::f64("duration_seconds"),
+        Param::boolean("is_key_action"),
+    ],
+    return_type: DataType::Binary,
 }
 
 pub(crate) struct Input<'a> {
@@ -141,32 +107,8 @@ impl CoreAgg for EngagementAggFunc {
             .map_err(exec_err)
     }
 
-    fn merge(state: &mut EngagementSummary, encoded: &[u8]) -> Result<()> {
-        let other = EngagementSummary::decode(encoded).map_err(exec_err)?;
-        if state.events == 0 {
-            *state = other;
-        } else {
-            state.merge(&other).map_err(exec_err)?;
-        }
-        Ok(())
-    }
-
-    fn encode(state: &EngagementSummary, buf: &mut Vec<u8>) -> bool {
-        if state.events == 0 {
-            return false;
-        }
-        let mut w = Writer::with_buffer(std::mem::take(buf));
-        state.encode_into(&mut w);
-        *buf = w.finish();
-        true
-    }
-
-    fn heap_size(state: &EngagementSummary) -> usize {
-        state.days.len() * size_of::<i64>()
-    }
-
     /// The summary bytes; NULL for a group without rows.
     fn evaluate(states: &mut [EngagementSummary]) -> Result<ArrayRef> {
-        Ok(encoded_results::<Self>(states))
+        Ok(encoded_results(states))
     }
 }

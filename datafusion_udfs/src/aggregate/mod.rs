@@ -43,14 +43,17 @@ use datafusion::logical_expr::function::AccumulatorArgs;
 use datafusion::logical_expr::utils::format_state_name;
 use datafusion::logical_expr::{Accumulator, EmitTo, GroupsAccumulator};
 
+use churnkit_core::agg::State;
+
 use crate::common::exec_err;
 
 /// How one aggregate maps onto its core state.
 pub(crate) trait CoreAgg: 'static {
     /// SQL name (for error messages).
     const NAME: &'static str;
-    /// The core state of one group.
-    type State: Default + Debug + Send + Sync;
+    /// The core state of one group: merging, encoding, emptiness and heap
+    /// size are core's ([`State`]).
+    type State: State + Default + Debug + Send + Sync;
     /// Parsed parameters (granularity, mode, window ...) kept across
     /// batches: a run of rows with the same parameter text is parsed once.
     type Cache: Default + Debug + Send + Sync;
@@ -67,16 +70,6 @@ pub(crate) trait CoreAgg: 'static {
         cache: &mut Self::Cache,
         state: &mut Self::State,
     ) -> Result<()>;
-
-    /// Merge an encoded intermediate state (the output of [`CoreAgg::encode`]).
-    fn merge(state: &mut Self::State, encoded: &[u8]) -> Result<()>;
-
-    /// Encode `state` into `buf` (cleared by the callee); `false` = the
-    /// state carries nothing (an empty group) and is emitted as NULL.
-    fn encode(state: &Self::State, buf: &mut Vec<u8>) -> bool;
-
-    /// Heap bytes owned by `state` (for memory accounting).
-    fn heap_size(state: &Self::State) -> usize;
 
     /// The final values of `states`, one row each, in order.
     fn evaluate(states: &mut [Self::State]) -> Result<ArrayRef>;
@@ -123,48 +116,119 @@ pub(crate) fn groups_accumulator<A: CoreAgg>(
     }))
 }
 
-/// The `AggregateUDFImpl` methods every churnkit aggregate shares.
-macro_rules! core_aggregate_methods {
-    () => {
-        fn accumulator(
-            &self,
-            args: datafusion::logical_expr::function::AccumulatorArgs,
-        ) -> datafusion::common::Result<Box<dyn datafusion::logical_expr::Accumulator>> {
-            $crate::aggregate::accumulator::<Self>(&args)
+/// An aggregate's struct, `Default`/`new` and its whole `AggregateUDFImpl`
+/// from a declaration: name, accepted arities, declared parameters
+/// ([`Param`](crate::common::Param)), result type and any further methods
+/// (`extra: { ... }`). The accumulators are the generic ones over the
+/// aggregate's [`CoreAgg`] implementation.
+///
+/// ```text
+/// aggregate_udf! {
+///     #[user_doc(...)]
+///     pub struct SurvivalAggFunc;
+///     name: "survival_agg",
+///     arities: &[2],
+///     params: &[Param::f64("tenure_days"), Param::boolean("churned")],
+///     return_type: DataType::Binary,
+/// }
+/// ```
+macro_rules! aggregate_udf {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $ty:ident;
+        name: $name:expr,
+        arities: $arities:expr,
+        params: $params:expr,
+        return_type: $ret:expr,
+        $(extra: { $($extra:tt)* },)?
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, PartialEq, Eq, Hash)]
+        $vis struct $ty {
+            signature: datafusion::logical_expr::Signature,
         }
 
-        fn state_fields(
-            &self,
-            args: datafusion::logical_expr::function::StateFieldsArgs,
-        ) -> datafusion::common::Result<Vec<datafusion::arrow::datatypes::FieldRef>> {
-            Ok($crate::aggregate::state_fields(args.name))
+        impl Default for $ty {
+            fn default() -> Self {
+                Self::new()
+            }
         }
 
-        fn groups_accumulator_supported(
-            &self,
-            args: datafusion::logical_expr::function::AccumulatorArgs,
-        ) -> bool {
-            !args.is_distinct
+        impl $ty {
+            pub fn new() -> Self {
+                Self {
+                    signature: datafusion::logical_expr::Signature::user_defined(
+                        datafusion::logical_expr::Volatility::Immutable,
+                    ),
+                }
+            }
         }
 
-        fn create_groups_accumulator(
-            &self,
-            args: datafusion::logical_expr::function::AccumulatorArgs,
-        ) -> datafusion::common::Result<Box<dyn datafusion::logical_expr::GroupsAccumulator>> {
-            $crate::aggregate::groups_accumulator::<Self>(&args)
-        }
+        impl datafusion::logical_expr::AggregateUDFImpl for $ty {
+            fn name(&self) -> &str {
+                $name
+            }
 
-        /// The result does not depend on the order of the rows.
-        fn order_sensitivity(&self) -> datafusion::logical_expr::utils::AggregateOrderSensitivity {
-            datafusion::logical_expr::utils::AggregateOrderSensitivity::Insensitive
-        }
+            fn signature(&self) -> &datafusion::logical_expr::Signature {
+                &self.signature
+            }
 
-        fn documentation(&self) -> Option<&datafusion::logical_expr::Documentation> {
-            self.doc()
+            fn coerce_types(
+                &self,
+                arg_types: &[datafusion::arrow::datatypes::DataType],
+            ) -> datafusion::common::Result<Vec<datafusion::arrow::datatypes::DataType>> {
+                $crate::common::coerce_args($name, arg_types, $arities, $params)
+            }
+
+            fn return_type(
+                &self,
+                _arg_types: &[datafusion::arrow::datatypes::DataType],
+            ) -> datafusion::common::Result<datafusion::arrow::datatypes::DataType> {
+                Ok($ret)
+            }
+
+            fn accumulator(
+                &self,
+                args: datafusion::logical_expr::function::AccumulatorArgs,
+            ) -> datafusion::common::Result<Box<dyn datafusion::logical_expr::Accumulator>> {
+                $crate::aggregate::accumulator::<Self>(&args)
+            }
+
+            fn state_fields(
+                &self,
+                args: datafusion::logical_expr::function::StateFieldsArgs,
+            ) -> datafusion::common::Result<Vec<datafusion::arrow::datatypes::FieldRef>> {
+                Ok($crate::aggregate::state_fields(args.name))
+            }
+
+            fn groups_accumulator_supported(
+                &self,
+                args: datafusion::logical_expr::function::AccumulatorArgs,
+            ) -> bool {
+                !args.is_distinct
+            }
+
+            fn create_groups_accumulator(
+                &self,
+                args: datafusion::logical_expr::function::AccumulatorArgs,
+            ) -> datafusion::common::Result<Box<dyn datafusion::logical_expr::GroupsAccumulator>> {
+                $crate::aggregate::groups_accumulator::<Self>(&args)
+            }
+
+            /// The result does not depend on the order of the rows.
+            fn order_sensitivity(&self) -> datafusion::logical_expr::utils::AggregateOrderSensitivity {
+                datafusion::logical_expr::utils::AggregateOrderSensitivity::Insensitive
+            }
+
+            fn documentation(&self) -> Option<&datafusion::logical_expr::Documentation> {
+                self.doc()
+            }
+
+            $($($extra)*)?
         }
     };
 }
-pub(crate) use core_aggregate_methods;
+pub(crate) use aggregate_udf;
 
 struct CoreAccumulator<A: CoreAgg> {
     state: A::State,
@@ -193,14 +257,14 @@ impl<A: CoreAgg> Accumulator for CoreAccumulator<A> {
         let encoded = state_array(A::NAME, states)?;
         for row in 0..encoded.len() {
             if encoded.is_valid(row) {
-                A::merge(&mut self.state, encoded.value(row))?;
+                merge_encoded(&mut self.state, encoded.value(row))?;
             }
         }
         Ok(())
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        let bytes = A::encode(&self.state, &mut self.buf).then(|| self.buf.clone());
+        let bytes = encode(&self.state, &mut self.buf).then(|| self.buf.clone());
         Ok(vec![ScalarValue::Binary(bytes)])
     }
 
@@ -211,7 +275,7 @@ impl<A: CoreAgg> Accumulator for CoreAccumulator<A> {
     }
 
     fn size(&self) -> usize {
-        size_of_val(self) + A::heap_size(&self.state) + self.buf.capacity()
+        size_of_val(self) + self.state.heap_size() + self.buf.capacity()
     }
 }
 
@@ -219,7 +283,7 @@ struct CoreGroupsAccumulator<A: CoreAgg> {
     /// The state of group `g` is `states[g]`.
     states: Vec<A::State>,
     cache: A::Cache,
-    /// Sum of `A::heap_size` over `states`, maintained incrementally.
+    /// Sum of [`State::heap_size`] over `states`, maintained incrementally.
     heap: usize,
     /// Scratch buffer for encoding, reused for every group.
     buf: Vec<u8>,
@@ -236,7 +300,7 @@ impl<A: CoreAgg> CoreGroupsAccumulator<A> {
     /// Remove the groups to emit, keeping the heap count right.
     fn take(&mut self, emit_to: EmitTo) -> Vec<A::State> {
         let taken = emit_to.take_needed(&mut self.states);
-        let freed: usize = taken.iter().map(A::heap_size).sum();
+        let freed: usize = taken.iter().map(State::heap_size).sum();
         self.heap = self.heap.saturating_sub(freed);
         taken
     }
@@ -262,9 +326,9 @@ impl<A: CoreAgg> GroupsAccumulator for CoreGroupsAccumulator<A> {
         let mut grown = 0usize;
         let mut step = |row: usize, group: usize| -> Result<()> {
             let state = &mut self.states[group];
-            let before = A::heap_size(state);
+            let before = state.heap_size();
             A::update(&input, row, &mut self.cache, state)?;
-            grown += A::heap_size(state).saturating_sub(before);
+            grown += state.heap_size().saturating_sub(before);
             Ok(())
         };
         let result = match opt_filter {
@@ -293,9 +357,9 @@ impl<A: CoreAgg> GroupsAccumulator for CoreGroupsAccumulator<A> {
         for (row, &group) in group_indices.iter().enumerate() {
             if encoded.is_valid(row) {
                 let state = &mut self.states[group];
-                let before = A::heap_size(state);
-                A::merge(state, encoded.value(row))?;
-                self.heap += A::heap_size(state).saturating_sub(before);
+                let before = state.heap_size();
+                merge_encoded(state, encoded.value(row))?;
+                self.heap += state.heap_size().saturating_sub(before);
             }
         }
         Ok(())
@@ -310,7 +374,7 @@ impl<A: CoreAgg> GroupsAccumulator for CoreGroupsAccumulator<A> {
         let states = self.take(emit_to);
         let mut out = BinaryBuilder::with_capacity(states.len(), 0);
         for s in &states {
-            if A::encode(s, &mut self.buf) {
+            if encode(s, &mut self.buf) {
                 out.append_value(&self.buf);
             } else {
                 out.append_null();
@@ -339,7 +403,7 @@ impl<A: CoreAgg> GroupsAccumulator for CoreGroupsAccumulator<A> {
             }
             let mut state = A::State::default();
             A::update(&input, row, &mut cache, &mut state)?;
-            if A::encode(&state, &mut buf) {
+            if encode(&state, &mut buf) {
                 out.append_value(&buf);
             } else {
                 out.append_null();
@@ -354,6 +418,24 @@ impl<A: CoreAgg> GroupsAccumulator for CoreGroupsAccumulator<A> {
             + self.buf.capacity()
             + size_of::<Self>()
     }
+}
+
+/// Merge an encoded intermediate state into `state` (core's rule, errors
+/// as DataFusion errors).
+#[inline]
+fn merge_encoded<S: State>(state: &mut S, encoded: &[u8]) -> Result<()> {
+    state.merge_encoded(encoded).map_err(exec_err)
+}
+
+/// Encode `state` into `buf`; `false` = the state is empty (emitted as a
+/// NULL state).
+#[inline]
+fn encode<S: State>(state: &S, buf: &mut Vec<u8>) -> bool {
+    if state.is_empty() {
+        return false;
+    }
+    state.encode_into(buf);
+    true
 }
 
 fn state_array<'a>(
@@ -372,11 +454,11 @@ fn state_array<'a>(
 
 /// The encoded states as a `Binary` result (the summary aggregates return
 /// their state): NULL for an empty group.
-pub(crate) fn encoded_results<A: CoreAgg>(states: &[A::State]) -> ArrayRef {
+pub(crate) fn encoded_results<S: State>(states: &[S]) -> ArrayRef {
     let mut out = BinaryBuilder::with_capacity(states.len(), 0);
     let mut buf = Vec::new();
     for s in states {
-        if A::encode(s, &mut buf) {
+        if encode(s, &mut buf) {
             out.append_value(&buf);
         } else {
             out.append_null();

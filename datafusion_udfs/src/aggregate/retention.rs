@@ -6,14 +6,14 @@ use churnkit_core::agg::RetentionState;
 use datafusion::arrow::array::{ArrayRef, Int32Builder, ListBuilder};
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::Result;
-use datafusion::logical_expr::{AggregateUDFImpl, Signature, Volatility};
 use datafusion_macros::user_doc;
 
-use super::{coerce_bool_list, core_aggregate_methods, BoolLists, CoreAgg};
-use crate::common::{check_arity, exec_err};
+use super::{aggregate_udf, BoolLists, CoreAgg};
+use crate::common::{exec_err, Param};
 
 const NAME: &str = "retention";
 
+aggregate_udf! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "ClickHouse retention(): given on each row an array of conditions c1..cn (1 to 32, the same number \
@@ -39,47 +39,11 @@ NULL for a group without rows (ClickHouse returns zeros for its empty aggregate)
         description = "Array of booleans: the conditions this row satisfies."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct RetentionFunc {
-    signature: Signature,
-}
-
-impl Default for RetentionFunc {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl RetentionFunc {
-    pub fn new() -> Self {
-        Self {
-            signature: Signature::user_defined(Volatility::Immutable),
-        }
-    }
-}
-
-impl AggregateUDFImpl for RetentionFunc {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(NAME, arg_types, &[1], "1")?;
-        Ok(vec![coerce_bool_list(NAME, "conditions", &arg_types[0])?])
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::List(Arc::new(Field::new_list_field(
-            DataType::Int32,
-            true,
-        ))))
-    }
-
-    core_aggregate_methods!();
+pub struct RetentionFunc;
+    name: NAME,
+    arities: &[1],
+    params: &[Param::bool_list("conditions")],
+    return_type: DataType::List(Arc::new(Field::new_list_field(DataType::Int32, true))),
 }
 
 impl CoreAgg for RetentionFunc {
@@ -103,23 +67,6 @@ impl CoreAgg for RetentionFunc {
             None => Ok(()),
             Some((conditions, len)) => state.update(conditions, len).map_err(exec_err),
         }
-    }
-
-    fn merge(state: &mut RetentionState, encoded: &[u8]) -> Result<()> {
-        let other = RetentionState::decode(encoded).map_err(exec_err)?;
-        state.merge(&other).map_err(exec_err)
-    }
-
-    fn encode(state: &RetentionState, buf: &mut Vec<u8>) -> bool {
-        if state.n == 0 {
-            return false;
-        }
-        *buf = state.encode();
-        true
-    }
-
-    fn heap_size(_state: &RetentionState) -> usize {
-        0
     }
 
     /// The flags; NULL for a group without rows.

@@ -9,11 +9,10 @@ use datafusion::arrow::array::{
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::cast::{as_binary_array, as_string_array};
 use datafusion::common::Result;
-use datafusion::logical_expr::{AggregateUDFImpl, Signature, Volatility};
 use datafusion_macros::user_doc;
 
-use super::{core_aggregate_methods, CoreAgg, ParseCache};
-use crate::common::{check_arity, coerce_binary, coerce_string, exec_err};
+use super::{aggregate_udf, CoreAgg, ParseCache};
+use crate::common::{exec_err, Param};
 
 const NAME: &str = "retention_counts";
 
@@ -22,6 +21,7 @@ pub(crate) fn i64_list_type() -> DataType {
     DataType::List(Arc::new(Field::new_list_field(DataType::Int64, true)))
 }
 
+aggregate_udf! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "Aggregates the activities (from activity_agg) of the customers of one cohort into retention counts: \
@@ -52,48 +52,11 @@ activity, or an activity spanning more than 100000 periods. The activities of on
         description = "'classic' (default) or 'unbounded' (case-insensitive); the same on every row of a group."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct RetentionCountsFunc {
-    signature: Signature,
-}
-
-impl Default for RetentionCountsFunc {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl RetentionCountsFunc {
-    pub fn new() -> Self {
-        Self {
-            signature: Signature::user_defined(Volatility::Immutable),
-        }
-    }
-}
-
-impl AggregateUDFImpl for RetentionCountsFunc {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(NAME, arg_types, &[1, 2], "1 or 2")?;
-        let mut out = vec![coerce_binary(NAME, "activity", &arg_types[0])?];
-        if let Some(t) = arg_types.get(1) {
-            out.push(coerce_string(NAME, "mode", t)?);
-        }
-        Ok(out)
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(i64_list_type())
-    }
-
-    core_aggregate_methods!();
+pub struct RetentionCountsFunc;
+    name: NAME,
+    arities: &[1, 2],
+    params: &[Param::binary("activity"), Param::string("mode")],
+    return_type: i64_list_type(),
 }
 
 pub(crate) struct Input<'a> {
@@ -133,23 +96,6 @@ impl CoreAgg for RetentionCountsFunc {
             Some(m) => cache.get(m.value(row), RetentionMode::parse)?,
         };
         state.update(&activity, mode).map_err(exec_err)
-    }
-
-    fn merge(state: &mut RetentionCounts, encoded: &[u8]) -> Result<()> {
-        let other = RetentionCounts::decode(encoded).map_err(exec_err)?;
-        state.merge(&other).map_err(exec_err)
-    }
-
-    fn encode(state: &RetentionCounts, buf: &mut Vec<u8>) -> bool {
-        if state.mode.is_none() {
-            return false;
-        }
-        *buf = state.encode();
-        true
-    }
-
-    fn heap_size(state: &RetentionCounts) -> usize {
-        state.counts.len() * size_of::<i64>()
     }
 
     /// The counts; NULL for a group without rows.

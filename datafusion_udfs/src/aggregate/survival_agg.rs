@@ -5,14 +5,14 @@ use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, Float64Array};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::cast::{as_boolean_array, as_float64_array};
 use datafusion::common::Result;
-use datafusion::logical_expr::{AggregateUDFImpl, Signature, Volatility};
 use datafusion_macros::user_doc;
 
-use super::{core_aggregate_methods, encoded_results, CoreAgg};
-use crate::common::{check_arity, coerce_bool, coerce_f64, exec_err};
+use super::{aggregate_udf, encoded_results, CoreAgg};
+use crate::common::{exec_err, Param};
 
 const NAME: &str = "survival_agg";
 
+aggregate_udf! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "Kaplan-Meier survival summary of customer lifetimes (right-censored): one row per customer with \
@@ -40,47 +40,11 @@ Errors on a negative or non-finite tenure.",
         description = "Whether the customer churned at that tenure (false or NULL = still a customer)."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct SurvivalAggFunc {
-    signature: Signature,
-}
-
-impl Default for SurvivalAggFunc {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl SurvivalAggFunc {
-    pub fn new() -> Self {
-        Self {
-            signature: Signature::user_defined(Volatility::Immutable),
-        }
-    }
-}
-
-impl AggregateUDFImpl for SurvivalAggFunc {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(NAME, arg_types, &[2], "2")?;
-        Ok(vec![
-            coerce_f64(NAME, "tenure_days", &arg_types[0])?,
-            coerce_bool(NAME, "churned", &arg_types[1])?,
-        ])
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Binary)
-    }
-
-    core_aggregate_methods!();
+pub struct SurvivalAggFunc;
+    name: NAME,
+    arities: &[2],
+    params: &[Param::f64("tenure_days"), Param::boolean("churned")],
+    return_type: DataType::Binary,
 }
 
 pub(crate) struct Input<'a> {
@@ -121,30 +85,8 @@ impl CoreAgg for SurvivalAggFunc {
             .map_err(exec_err)
     }
 
-    fn merge(state: &mut SurvivalSummary, encoded: &[u8]) -> Result<()> {
-        let other = SurvivalSummary::decode(encoded).map_err(exec_err)?;
-        if state.times.is_empty() {
-            *state = other;
-        } else {
-            state.merge(&other).map_err(exec_err)?;
-        }
-        Ok(())
-    }
-
-    fn encode(state: &SurvivalSummary, buf: &mut Vec<u8>) -> bool {
-        if state.times.is_empty() {
-            return false;
-        }
-        *buf = state.encode();
-        true
-    }
-
-    fn heap_size(state: &SurvivalSummary) -> usize {
-        state.times.len() * size_of::<(f64, u64, u64)>()
-    }
-
     /// The summary bytes; NULL for a group without rows.
     fn evaluate(states: &mut [SurvivalSummary]) -> Result<ArrayRef> {
-        Ok(encoded_results::<Self>(states))
+        Ok(encoded_results(states))
     }
 }

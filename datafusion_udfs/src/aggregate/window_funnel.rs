@@ -13,15 +13,15 @@ use datafusion::arrow::datatypes::{DataType, IntervalMonthDayNano, IntervalUnit}
 use datafusion::common::cast::{
     as_float64_array, as_interval_mdn_array, as_string_array, as_timestamp_microsecond_array,
 };
-use datafusion::common::{internal_datafusion_err, plan_err, Result, ScalarValue};
-use datafusion::logical_expr::{AggregateUDFImpl, Signature, Volatility};
+use datafusion::common::{internal_datafusion_err, plan_err, Result};
 use datafusion_macros::user_doc;
 
-use super::{coerce_bool_list, core_aggregate_methods, BoolLists, CoreAgg, ParseCache};
-use crate::common::{check_arity, coerce_string, coerce_timestamp, exec_err};
+use super::{aggregate_udf, BoolLists, CoreAgg, ParseCache};
+use crate::common::{exec_err, Param};
 
 const NAME: &str = "window_funnel";
 
+aggregate_udf! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "ClickHouse windowFunnel(): the deepest step of the chain step 1 -> step 2 -> ... -> step n that the \
@@ -64,75 +64,43 @@ Arguments are checked in the order window, mode, then the number of steps.",
         description = "'' (default) or a comma-separated list of strict_order, strict_deduplication, strict_increase (case-insensitive)."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct WindowFunnelFunc {
-    signature: Signature,
-}
-
-impl Default for WindowFunnelFunc {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl WindowFunnelFunc {
-    pub fn new() -> Self {
-        Self {
-            signature: Signature::user_defined(Volatility::Immutable),
+pub struct WindowFunnelFunc;
+    name: NAME,
+    arities: &[3, 4],
+    params: &[
+        Param { name: "window", coerce: coerce_window },
+        Param::timestamp("occurred_at"),
+        Param::bool_list("steps"),
+        Param::string("mode"),
+    ],
+    return_type: DataType::Int32,
+    extra: {
+        /// Never NULL: 0 for a group without rows.
+        fn is_nullable(&self) -> bool {
+            false
         }
-    }
+
+        fn default_value(
+            &self,
+            _data_type: &datafusion::arrow::datatypes::DataType,
+        ) -> datafusion::common::Result<datafusion::common::ScalarValue> {
+            Ok(datafusion::common::ScalarValue::Int32(Some(0)))
+        }
+    },
 }
 
 /// An interval (any unit) or NULL -> `Interval(MonthDayNano)`; a number -> `Float64` (seconds).
-fn coerce_window(t: &DataType) -> Result<DataType> {
+fn coerce_window(_function: &str, _argument: &str, t: &DataType) -> Result<DataType> {
     match t {
         DataType::Interval(_) | DataType::Null => {
             Ok(DataType::Interval(IntervalUnit::MonthDayNano))
         }
-        DataType::Dictionary(_, v) => coerce_window(v),
+        DataType::Dictionary(_, v) => coerce_window(_function, _argument, v),
         t if t.is_numeric() => Ok(DataType::Float64),
         _ => {
             plan_err!("{NAME}: argument window must be an interval or a number of seconds, got {t}")
         }
     }
-}
-
-impl AggregateUDFImpl for WindowFunnelFunc {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(NAME, arg_types, &[3, 4], "3 or 4")?;
-        let mut out = vec![
-            coerce_window(&arg_types[0])?,
-            coerce_timestamp(NAME, "occurred_at", &arg_types[1])?,
-            coerce_bool_list(NAME, "steps", &arg_types[2])?,
-        ];
-        if let Some(t) = arg_types.get(3) {
-            out.push(coerce_string(NAME, "mode", t)?);
-        }
-        Ok(out)
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Int32)
-    }
-
-    /// Never NULL: 0 for a group without rows.
-    fn is_nullable(&self) -> bool {
-        false
-    }
-
-    fn default_value(&self, _data_type: &DataType) -> Result<ScalarValue> {
-        Ok(ScalarValue::Int32(Some(0)))
-    }
-
-    core_aggregate_methods!();
 }
 
 /// A window interval in µs: days count as 24 hours, months are refused
@@ -263,23 +231,6 @@ impl CoreAgg for WindowFunnelFunc {
         state
             .update(params, input.ts.value(row), steps, len)
             .map_err(exec_err)
-    }
-
-    fn merge(state: &mut FunnelState, encoded: &[u8]) -> Result<()> {
-        let other = FunnelState::decode(encoded).map_err(exec_err)?;
-        state.merge(&other).map_err(exec_err)
-    }
-
-    fn encode(state: &FunnelState, buf: &mut Vec<u8>) -> bool {
-        if state.params.is_none() {
-            return false;
-        }
-        *buf = state.encode();
-        true
-    }
-
-    fn heap_size(state: &FunnelState) -> usize {
-        state.events.len() * size_of::<(i64, u8)>()
     }
 
     /// The level reached; 0 for a group without rows.

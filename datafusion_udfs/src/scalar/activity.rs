@@ -1,27 +1,14 @@
 //! Accessors of `activity` (the Binary result of `activity_agg`):
 //! `cohort_start`, `is_active`, `lifecycle_state`.
 
-use std::sync::Arc;
-
 use churnkit_core::agg::Activity;
-use datafusion::arrow::array::{BooleanBuilder, StringBuilder, TimestampMicrosecondBuilder};
-use datafusion::arrow::datatypes::DataType;
-use datafusion::common::Result;
-use datafusion::logical_expr::{
-    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
-};
+use datafusion::arrow::datatypes::{BooleanType, Int32Type, TimestampMicrosecondType, Utf8Type};
 use datafusion_macros::user_doc;
 
-use super::accessor_common;
-use crate::common::{
-    all_scalar, binary, check_arity, coerce_binary, coerce_i32, coerce_timestamp, exec_err, finish,
-    prim, timestamp_type, Bytes, Ts, I32,
-};
+use crate::common::Param;
+use crate::udf::summary_accessor;
 
-fn decode(bytes: &[u8]) -> Result<Activity> {
-    Activity::decode(bytes).map_err(exec_err)
-}
-
+summary_accessor! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "Start (UTC) of the first active period of an activity (from activity_agg): the customer's cohort. \
@@ -41,53 +28,14 @@ NULL for a NULL activity; errors on bytes that are not an activity.",
         description = "A customer's activity (Binary, from activity_agg)."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct CohortStartFunc {
-    signature: Signature,
-}
-accessor_common!(CohortStartFunc);
-
-impl ScalarUDFImpl for CohortStartFunc {
-    fn name(&self) -> &str {
-        "cohort_start"
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(self.name(), arg_types, &[1], "1")?;
-        Ok(vec![coerce_binary(self.name(), "activity", &arg_types[0])?])
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(timestamp_type())
-    }
-
-    fn is_strict(&self) -> bool {
-        true
-    }
-
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let scalar = all_scalar(&args.args);
-        let rows = if scalar { 1 } else { args.number_rows };
-        let a: Bytes = binary(self.name(), &args.args, 0, rows)?;
-        let mut out = TimestampMicrosecondBuilder::with_capacity(rows);
-        for i in 0..rows {
-            match a.get(i) {
-                None => out.append_null(),
-                Some(b) => out.append_value(decode(b)?.cohort_start().map_err(exec_err)?),
-            }
-        }
-        finish(Arc::new(out.finish().with_timezone("UTC")), scalar)
-    }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        self.doc()
-    }
+pub struct CohortStartFunc;
+    name: "cohort_start",
+    summary: "activity" => Activity::decode,
+    returns: TimestampMicrosecondType,
+    |a| a.cohort_start().map(Some)
 }
 
+summary_accessor! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "Whether the customer of an activity (from activity_agg) was active in period period_index after \
@@ -112,57 +60,15 @@ are not an activity.",
         description = "Periods after the cohort period (integer)."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct IsActiveFunc {
-    signature: Signature,
-}
-accessor_common!(IsActiveFunc);
-
-impl ScalarUDFImpl for IsActiveFunc {
-    fn name(&self) -> &str {
-        "is_active"
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(self.name(), arg_types, &[2], "2")?;
-        Ok(vec![
-            coerce_binary(self.name(), "activity", &arg_types[0])?,
-            coerce_i32(self.name(), "period_index", &arg_types[1])?,
-        ])
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Boolean)
-    }
-
-    fn is_strict(&self) -> bool {
-        true
-    }
-
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let scalar = all_scalar(&args.args);
-        let rows = if scalar { 1 } else { args.number_rows };
-        let a: Bytes = binary(self.name(), &args.args, 0, rows)?;
-        let n: I32 = prim(self.name(), &args.args, 1, rows)?;
-        let mut out = BooleanBuilder::with_capacity(rows);
-        for i in 0..rows {
-            match (a.get(i), n.get(i)) {
-                (Some(b), Some(n)) => out.append_value(decode(b)?.is_active(n as i64)),
-                _ => out.append_null(),
-            }
-        }
-        finish(Arc::new(out.finish()), scalar)
-    }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        self.doc()
-    }
+pub struct IsActiveFunc;
+    name: "is_active",
+    summary: "activity" => Activity::decode,
+    arg: Param::i32("period_index") => Int32Type,
+    returns: BooleanType,
+    |a, n| Ok(Some(a.is_active(n as i64)))
 }
 
+summary_accessor! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "PostHog lifecycle state of a customer in the period (of the activity's granularity) containing \
@@ -191,58 +97,10 @@ Errors on bytes that are not an activity.",
         description = "Any instant of the period to classify (timestamp, date or timestamp string)."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct LifecycleStateFunc {
-    signature: Signature,
-}
-accessor_common!(LifecycleStateFunc);
-
-impl ScalarUDFImpl for LifecycleStateFunc {
-    fn name(&self) -> &str {
-        "lifecycle_state"
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(self.name(), arg_types, &[2], "2")?;
-        Ok(vec![
-            coerce_binary(self.name(), "activity", &arg_types[0])?,
-            coerce_timestamp(self.name(), "period_start", &arg_types[1])?,
-        ])
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Utf8)
-    }
-
-    fn is_strict(&self) -> bool {
-        true
-    }
-
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let scalar = all_scalar(&args.args);
-        let rows = if scalar { 1 } else { args.number_rows };
-        let a: Bytes = binary(self.name(), &args.args, 0, rows)?;
-        let t: Ts = prim(self.name(), &args.args, 1, rows)?;
-        let mut out = StringBuilder::with_capacity(rows, rows * 8);
-        for i in 0..rows {
-            match (a.get(i), t.get(i)) {
-                (Some(b), Some(t)) => out.append_option(
-                    decode(b)?
-                        .lifecycle_state(t)
-                        .map_err(exec_err)?
-                        .map(|l| l.as_str()),
-                ),
-                _ => out.append_null(),
-            }
-        }
-        finish(Arc::new(out.finish()), scalar)
-    }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        self.doc()
-    }
+pub struct LifecycleStateFunc;
+    name: "lifecycle_state",
+    summary: "activity" => Activity::decode,
+    arg: Param::timestamp("period_start") => TimestampMicrosecondType,
+    returns: Utf8Type,
+    |a, t| a.lifecycle_state(t).map(|l| l.map(|l| l.as_str()))
 }

@@ -1,25 +1,16 @@
 //! `business_hours_between(start, end [, time_zone [, day_start [, day_end]]])`
 
-use std::sync::Arc;
-
 use churnkit_core::scalar::business_hours::{DEFAULT_DAY_END, DEFAULT_DAY_START};
 use churnkit_core::scalar::{business_hours_between, WorkingHours};
-use datafusion::arrow::array::Float64Builder;
-use datafusion::arrow::datatypes::DataType;
-use datafusion::common::Result;
-use datafusion::logical_expr::{
-    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
-};
+use datafusion::arrow::datatypes::{Float64Type, TimestampMicrosecondType, Utf8Type};
 use datafusion_macros::user_doc;
 
-use crate::common::{
-    all_scalar, check_arity, coerce_string, coerce_timestamp, exec_err, finish, prim, string,
-    string_or, LastParsed, Str, Ts,
-};
+use crate::common::{exec_err, LastParsed, Param};
+use crate::udf::scalar_udf;
 
 const NAME: &str = "business_hours_between";
-const STR_ARGS: [&str; 3] = ["time_zone", "day_start", "day_end"];
 
+scalar_udf! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "Hours inside Monday-Friday working hours (day_start to day_end on the local wall clock of time_zone) \
@@ -54,95 +45,35 @@ Errors when end is before start, on an unknown time zone, or on working hours th
         description = "End of the working day, up to '24:00' (default '17:00')."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct BusinessHoursBetweenFunc {
-    signature: Signature,
-}
-
-impl Default for BusinessHoursBetweenFunc {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl BusinessHoursBetweenFunc {
-    pub fn new() -> Self {
-        Self {
-            signature: Signature::user_defined(Volatility::Immutable),
-        }
-    }
-}
-
-impl ScalarUDFImpl for BusinessHoursBetweenFunc {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(NAME, arg_types, &[2, 3, 4, 5], "2 to 5")?;
-        arg_types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| match i {
-                0 => coerce_timestamp(NAME, "start", t),
-                1 => coerce_timestamp(NAME, "end", t),
-                _ => coerce_string(NAME, STR_ARGS[i - 2], t),
-            })
-            .collect()
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Float64)
-    }
-
-    fn is_strict(&self) -> bool {
-        true
-    }
-
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let scalar = all_scalar(&args.args);
-        let rows = if scalar { 1 } else { args.number_rows };
-        let a = &args.args;
-        let start: Ts = prim(NAME, a, 0, rows)?;
-        let end: Ts = prim(NAME, a, 1, rows)?;
+pub struct BusinessHoursBetweenFunc;
+    name: NAME,
+    arities: &[2, 3, 4, 5],
+    params: &[
+        Param::timestamp("start"),
+        Param::timestamp("end"),
+        Param::string("time_zone"),
+        Param::string("day_start"),
+        Param::string("day_end"),
+    ],
+    returns: Float64Type,
+    strict: true,
+    invoke: |rows| {
+        let start = rows.arg::<TimestampMicrosecondType>(0)?;
+        let end = rows.arg::<TimestampMicrosecondType>(1)?;
         // the 2-argument form uses the core's default working hours: nothing to parse
-        let hours: Option<[Str; 3]> = if a.len() > 2 {
-            Some([
-                string(NAME, a, 2, rows)?,
-                string_or(NAME, a, 3, rows, DEFAULT_DAY_START)?,
-                string_or(NAME, a, 4, rows, DEFAULT_DAY_END)?,
-            ])
-        } else {
-            None
-        };
+        let defaults = rows.args().len() <= 2;
+        let tz = rows.arg_or::<Utf8Type>(2, "UTC")?;
+        let ds = rows.arg_or::<Utf8Type>(3, DEFAULT_DAY_START)?;
+        let de = rows.arg_or::<Utf8Type>(4, DEFAULT_DAY_END)?;
         let default_hours = WorkingHours::default();
         let mut cache: LastParsed<[&str; 3], WorkingHours> = LastParsed::new();
-        let mut out = Float64Builder::with_capacity(rows);
-        for i in 0..rows {
-            let (Some(s), Some(e)) = (start.get(i), end.get(i)) else {
-                out.append_null();
-                continue;
+        rows.map_strict::<Float64Type, _>(&(start, end, tz, ds, de), |(s, e, tz, ds, de)| {
+            let w = if defaults {
+                default_hours
+            } else {
+                cache.get([tz, ds, de], |k| WorkingHours::parse(k[0], k[1], k[2]))?
             };
-            let w = match &hours {
-                None => default_hours,
-                Some([tz, ds, de]) => {
-                    let (Some(tz), Some(ds), Some(de)) = (tz.get(i), ds.get(i), de.get(i)) else {
-                        out.append_null();
-                        continue;
-                    };
-                    cache.get([tz, ds, de], |k| WorkingHours::parse(k[0], k[1], k[2]))?
-                }
-            };
-            out.append_value(business_hours_between(s, e, &w).map_err(exec_err)?);
-        }
-        finish(Arc::new(out.finish()), scalar)
-    }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        self.doc()
-    }
+            Ok(Some(business_hours_between(s, e, &w).map_err(exec_err)?))
+        })
+    },
 }

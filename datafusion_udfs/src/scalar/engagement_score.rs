@@ -1,38 +1,35 @@
 //! `engagement_score(active_minutes, active_days, key_actions, period_days [, weights x3 [, targets x3]])`
 //! and `engagement_score(summary, period_days)` over an `engagement_agg` summary.
 
-use std::sync::Arc;
-
-use churnkit_core::agg::EngagementSummary;
+use churnkit_core::agg::{EngagementSummary, State};
 use churnkit_core::scalar::engagement::{DEFAULT_TARGETS, DEFAULT_WEIGHTS};
 use churnkit_core::scalar::{engagement_score, EngagementParams};
-use datafusion::arrow::array::Float64Builder;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{BinaryType, Float64Type};
 use datafusion::common::Result;
-use datafusion::logical_expr::{
-    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
-};
+use datafusion::logical_expr::ColumnarValue;
 use datafusion_macros::user_doc;
 
-use crate::common::{
-    all_scalar, binary, check_arity, coerce_binary, coerce_f64, exec_err, finish, prim, prim_or,
-    Bytes, LastParsed, F64,
-};
+use crate::common::{coerce_args, exec_err, LastParsed, Param, Rows, Strict, F64};
+use crate::udf::scalar_udf;
 
 const NAME: &str = "engagement_score";
-const ARGS: [&str; 10] = [
-    "active_minutes",
-    "active_days",
-    "key_actions",
-    "period_days",
-    "weight_time",
-    "weight_frequency",
-    "weight_depth",
-    "target_minutes_per_day",
-    "target_active_ratio",
-    "target_actions_per_day",
+const ARITIES: &[usize] = &[2, 4, 7, 10];
+const PARAMS: &[Param] = &[
+    Param::f64("active_minutes"),
+    Param::f64("active_days"),
+    Param::f64("key_actions"),
+    Param::f64("period_days"),
+    Param::f64("weight_time"),
+    Param::f64("weight_frequency"),
+    Param::f64("weight_depth"),
+    Param::f64("target_minutes_per_day"),
+    Param::f64("target_active_ratio"),
+    Param::f64("target_actions_per_day"),
 ];
+/// `engagement_score(summary, period_days)`, the summary's form.
+const SUMMARY_PARAMS: &[Param] = &[Param::binary("summary"), Param::f64("period_days")];
 
+scalar_udf! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "Engagement score in [0, 100] from time active, frequency of return and key actions over a period. \
@@ -111,144 +108,74 @@ not an engagement summary.",
         description = "An engagement summary (Binary, from engagement_agg), in the two-argument form."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct EngagementScoreFunc {
-    signature: Signature,
-}
-
-impl Default for EngagementScoreFunc {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl EngagementScoreFunc {
-    pub fn new() -> Self {
-        Self {
-            signature: Signature::user_defined(Volatility::Immutable),
-        }
-    }
-}
-
-impl ScalarUDFImpl for EngagementScoreFunc {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(NAME, arg_types, &[2, 4, 7, 10], "2, 4, 7 or 10")?;
-        if arg_types.len() == 2 {
-            return Ok(vec![
-                coerce_binary(NAME, "summary", &arg_types[0])?,
-                coerce_f64(NAME, "period_days", &arg_types[1])?,
-            ]);
-        }
-        arg_types
-            .iter()
-            .zip(ARGS)
-            .map(|(t, a)| coerce_f64(NAME, a, t))
-            .collect()
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Float64)
-    }
-
-    fn is_strict(&self) -> bool {
-        true
-    }
-
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let scalar = all_scalar(&args.args);
-        let rows = if scalar { 1 } else { args.number_rows };
-        let a = &args.args;
-        if a.len() == 2 {
-            return score_summaries(a, rows, scalar);
-        }
-        let inputs: [F64; 4] = [
-            prim(NAME, a, 0, rows)?,
-            prim(NAME, a, 1, rows)?,
-            prim(NAME, a, 2, rows)?,
-            prim(NAME, a, 3, rows)?,
-        ];
-        let defaults = [
-            DEFAULT_WEIGHTS[0],
-            DEFAULT_WEIGHTS[1],
-            DEFAULT_WEIGHTS[2],
-            DEFAULT_TARGETS[0],
-            DEFAULT_TARGETS[1],
-            DEFAULT_TARGETS[2],
-        ];
-        // with 4 arguments the parameters are the core defaults: nothing to parse
-        let params: Option<[F64; 6]> = if a.len() > 4 {
-            Some([
-                prim_or(NAME, a, 4, rows, defaults[0])?,
-                prim_or(NAME, a, 5, rows, defaults[1])?,
-                prim_or(NAME, a, 6, rows, defaults[2])?,
-                prim_or(NAME, a, 7, rows, defaults[3])?,
-                prim_or(NAME, a, 8, rows, defaults[4])?,
-                prim_or(NAME, a, 9, rows, defaults[5])?,
-            ])
+pub struct EngagementScoreFunc;
+    name: NAME,
+    coerce: |arg_types| {
+        let params = if arg_types.len() == 2 { SUMMARY_PARAMS } else { PARAMS };
+        coerce_args(NAME, arg_types, ARITIES, params)
+    },
+    returns: Float64Type,
+    strict: true,
+    invoke: |rows| {
+        if rows.args().len() == 2 {
+            score_summaries(&rows)
         } else {
-            None
-        };
-        let default_params = EngagementParams::default();
-        let mut cache: LastParsed<[f64; 6], EngagementParams> = LastParsed::new();
-        let mut out = Float64Builder::with_capacity(rows);
-        'rows: for i in 0..rows {
-            let (Some(m), Some(d), Some(k), Some(p)) = (
-                inputs[0].get(i),
-                inputs[1].get(i),
-                inputs[2].get(i),
-                inputs[3].get(i),
-            ) else {
-                out.append_null();
-                continue;
-            };
-            let params = match &params {
-                None => default_params,
-                Some(cols) => {
-                    let mut key = [0.0; 6];
-                    for (slot, col) in key.iter_mut().zip(cols) {
-                        match col.get(i) {
-                            Some(v) => *slot = v,
-                            None => {
-                                out.append_null();
-                                continue 'rows;
-                            }
-                        }
-                    }
-                    cache.get(key, |k| {
-                        EngagementParams::new([k[0], k[1], k[2]], [k[3], k[4], k[5]])
-                    })?
-                }
-            };
-            out.append_value(engagement_score(m, d, k, p, &params).map_err(exec_err)?);
+            score_measures(&rows)
         }
-        finish(Arc::new(out.finish()), scalar)
-    }
+    },
+}
 
-    fn documentation(&self) -> Option<&Documentation> {
-        self.doc()
+/// `engagement_score(active_minutes, active_days, key_actions, period_days
+/// [, weights [, targets]])`.
+fn score_measures(rows: &Rows<'_>) -> Result<ColumnarValue> {
+    let f = |i| rows.arg::<Float64Type>(i);
+    let inputs = (f(0)?, f(1)?, f(2)?, f(3)?);
+    let defaults = [
+        DEFAULT_WEIGHTS[0],
+        DEFAULT_WEIGHTS[1],
+        DEFAULT_WEIGHTS[2],
+        DEFAULT_TARGETS[0],
+        DEFAULT_TARGETS[1],
+        DEFAULT_TARGETS[2],
+    ];
+    // with 4 arguments the parameters are the core defaults: nothing to parse
+    let custom = rows.args().len() > 4;
+    let mut params: Vec<F64> = Vec::with_capacity(6);
+    for (k, d) in defaults.into_iter().enumerate() {
+        params.push(rows.arg_or::<Float64Type>(4 + k, d)?);
     }
+    let default_params = EngagementParams::default();
+    let mut cache: LastParsed<[f64; 6], EngagementParams> = LastParsed::new();
+    rows.map::<Float64Type>(|i| {
+        let Some((m, d, k, p)) = inputs.values(i) else {
+            return Ok(None);
+        };
+        let params = if custom {
+            let mut key = [0.0; 6];
+            for (slot, col) in key.iter_mut().zip(&params) {
+                match col.get(i) {
+                    Some(v) => *slot = v,
+                    None => return Ok(None),
+                }
+            }
+            cache.get(key, |k| {
+                EngagementParams::new([k[0], k[1], k[2]], [k[3], k[4], k[5]])
+            })?
+        } else {
+            default_params
+        };
+        Ok(Some(
+            engagement_score(m, d, k, p, &params).map_err(exec_err)?,
+        ))
+    })
 }
 
 /// `engagement_score(summary, period_days)`: NULL when an argument is NULL.
-fn score_summaries(a: &[ColumnarValue], rows: usize, scalar: bool) -> Result<ColumnarValue> {
-    let summary: Bytes = binary(NAME, a, 0, rows)?;
-    let period: F64 = prim(NAME, a, 1, rows)?;
-    let mut out = Float64Builder::with_capacity(rows);
-    for i in 0..rows {
-        let (Some(b), Some(p)) = (summary.get(i), period.get(i)) else {
-            out.append_null();
-            continue;
-        };
+fn score_summaries(rows: &Rows<'_>) -> Result<ColumnarValue> {
+    let summary = rows.arg::<BinaryType>(0)?;
+    let period = rows.arg::<Float64Type>(1)?;
+    rows.map_strict::<Float64Type, _>(&(summary, period), |(b, p)| {
         let s = EngagementSummary::decode(b).map_err(exec_err)?;
-        out.append_value(s.engagement_score(p).map_err(exec_err)?);
-    }
-    finish(Arc::new(out.finish()), scalar)
+        Ok(Some(s.engagement_score(p).map_err(exec_err)?))
+    })
 }

@@ -1,20 +1,15 @@
 //! `health_score(scores, weights)`: the weighted scorecard.
 
-use std::sync::Arc;
-
 use churnkit_core::scalar::health_score;
-use datafusion::arrow::array::Float64Builder;
-use datafusion::arrow::datatypes::DataType;
-use datafusion::common::Result;
-use datafusion::logical_expr::{
-    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
-};
+use datafusion::arrow::datatypes::Float64Type;
 use datafusion_macros::user_doc;
 
-use crate::common::{all_scalar, check_arity, coerce_f64_list, exec_err, f64_list, finish};
+use crate::common::{exec_err, Param};
+use crate::udf::scalar_udf;
 
 const NAME: &str = "health_score";
 
+scalar_udf! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "Weighted mean of the non-NULL scores (each in [0, 100]) with the weights of the present scores \
@@ -40,60 +35,16 @@ or a score is outside [0, 100].",
         description = "Array of non-negative weights, one per score."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct HealthScoreFunc {
-    signature: Signature,
-}
-
-impl Default for HealthScoreFunc {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl HealthScoreFunc {
-    pub fn new() -> Self {
-        Self {
-            signature: Signature::user_defined(Volatility::Immutable),
-        }
-    }
-}
-
-impl ScalarUDFImpl for HealthScoreFunc {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(NAME, arg_types, &[2], "2")?;
-        Ok(vec![
-            coerce_f64_list(NAME, "scores", &arg_types[0])?,
-            coerce_f64_list(NAME, "weights", &arg_types[1])?,
-        ])
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Float64)
-    }
-
-    fn is_strict(&self) -> bool {
-        true
-    }
-
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let scalar = all_scalar(&args.args);
-        let rows = if scalar { 1 } else { args.number_rows };
-        let scores = f64_list(NAME, &args.args, 0, rows)?;
-        let weights = f64_list(NAME, &args.args, 1, rows)?;
-        let mut out = Float64Builder::with_capacity(rows);
-        let (Some(scores), Some(weights)) = (scores, weights) else {
+pub struct HealthScoreFunc;
+    name: NAME,
+    arities: &[2],
+    params: &[Param::f64_list("scores"), Param::f64_list("weights")],
+    returns: Float64Type,
+    strict: true,
+    invoke: |rows| {
+        let (Some(scores), Some(weights)) = (rows.f64_list(0)?, rows.f64_list(1)?) else {
             // a NULL constant array: every row is NULL
-            out.append_nulls(rows);
-            return finish(Arc::new(out.finish()), scalar);
+            return rows.map::<Float64Type>(|_| Ok(None));
         };
         // reusable buffers: no allocation per row once they have grown
         let mut s_buf: Vec<Option<f64>> = Vec::new();
@@ -101,22 +52,15 @@ impl ScalarUDFImpl for HealthScoreFunc {
         // constant weights (the usual case) are read once
         let weights_fixed = weights.is_scalar() && weights.read(NAME, 0, &mut w_buf)?;
         if weights.is_scalar() && !weights_fixed {
-            out.append_nulls(rows);
-            return finish(Arc::new(out.finish()), scalar);
+            return rows.map::<Float64Type>(|_| Ok(None));
         }
-        for i in 0..rows {
+        rows.map::<Float64Type>(|i| {
             if !scores.read(NAME, i, &mut s_buf)?
                 || (!weights_fixed && !weights.read(NAME, i, &mut w_buf)?)
             {
-                out.append_null();
-                continue;
+                return Ok(None);
             }
-            out.append_option(health_score(&s_buf, &w_buf).map_err(exec_err)?);
-        }
-        finish(Arc::new(out.finish()), scalar)
-    }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        self.doc()
-    }
+            health_score(&s_buf, &w_buf).map_err(exec_err)
+        })
+    },
 }

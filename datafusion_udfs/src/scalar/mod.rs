@@ -26,23 +26,3 @@ pub use mrr_movement::MrrMovementFunc;
 pub use survival_summary::{
     survival_curve_type, MedianLifetimeFunc, SurvivalAtFunc, SurvivalCurveFunc,
 };
-
-/// `new()` and `Default` of an accessor (a user-defined, immutable signature).
-macro_rules! accessor_common {
-    ($ty:ident) => {
-        impl Default for $ty {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
-
-        impl $ty {
-            pub fn new() -> Self {
-                Self {
-                    signature: Signature::user_defined(Volatility::Immutable),
-                }
-            }
-        }
-    };
-}
-pub(crate) use accessor_common;

@@ -1,22 +1,13 @@
 //! `mrr_movement(previous_mrr, current_mrr, was_customer_before)`
 
-use std::sync::Arc;
-
 use churnkit_core::scalar::mrr_movement;
-use datafusion::arrow::array::StringBuilder;
-use datafusion::arrow::datatypes::DataType;
-use datafusion::common::Result;
-use datafusion::logical_expr::{
-    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
-};
+use datafusion::arrow::datatypes::{BooleanType, Float64Type, Utf8Type};
 use datafusion_macros::user_doc;
 
-use crate::common::{
-    all_scalar, boolean, check_arity, coerce_bool, coerce_f64, exec_err, finish, prim, Bool, F64,
-};
+use crate::common::{exec_err, Param};
+use crate::udf::scalar_udf;
 
-const NAME: &str = "mrr_movement";
-
+scalar_udf! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "ChartMogul-style classification of a month's MRR change: 'new' or 'reactivation' (from 0, depending on \
@@ -43,66 +34,25 @@ was_customer_before as false. Errors on a negative or non-finite MRR.",
         description = "Whether the account paid in any earlier month (NULL = false)."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct MrrMovementFunc {
-    signature: Signature,
-}
-
-impl Default for MrrMovementFunc {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl MrrMovementFunc {
-    pub fn new() -> Self {
-        Self {
-            signature: Signature::user_defined(Volatility::Immutable),
-        }
-    }
-}
-
-impl ScalarUDFImpl for MrrMovementFunc {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(NAME, arg_types, &[3], "3")?;
-        Ok(vec![
-            coerce_f64(NAME, "previous_mrr", &arg_types[0])?,
-            coerce_f64(NAME, "current_mrr", &arg_types[1])?,
-            coerce_bool(NAME, "was_customer_before", &arg_types[2])?,
-        ])
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Utf8)
-    }
-
-    // not strict: NULL MRR = 0 and NULL was_customer_before = false (core)
-
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let scalar = all_scalar(&args.args);
-        let rows = if scalar { 1 } else { args.number_rows };
-        let a = &args.args;
-        let previous: F64 = prim(NAME, a, 0, rows)?;
-        let current: F64 = prim(NAME, a, 1, rows)?;
-        let was_customer: Bool = boolean(NAME, a, 2, rows)?;
-        let mut out = StringBuilder::with_capacity(rows, rows * 8);
-        for i in 0..rows {
+pub struct MrrMovementFunc;
+    name: "mrr_movement",
+    arities: &[3],
+    params: &[
+        Param::f64("previous_mrr"),
+        Param::f64("current_mrr"),
+        Param::boolean("was_customer_before"),
+    ],
+    returns: Utf8Type,
+    // NULLs have meanings of their own (core decides)
+    strict: false,
+    invoke: |rows| {
+        let previous = rows.arg::<Float64Type>(0)?;
+        let current = rows.arg::<Float64Type>(1)?;
+        let was_customer = rows.arg::<BooleanType>(2)?;
+        rows.map::<Utf8Type>(|i| {
             let m = mrr_movement(previous.get(i), current.get(i), was_customer.get(i))
                 .map_err(exec_err)?;
-            out.append_option(m.map(|m| m.as_str()));
-        }
-        finish(Arc::new(out.finish()), scalar)
-    }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        self.doc()
-    }
+            Ok(m.map(|m| m.as_str()))
+        })
+    },
 }

@@ -3,27 +3,16 @@
 
 use std::sync::Arc;
 
-use churnkit_core::agg::SurvivalSummary;
-use datafusion::arrow::array::{
-    Array, ArrayRef, Float64Builder, Int64Builder, ListArray, StructArray,
-};
+use churnkit_core::agg::{count_as_bigint, State, SurvivalSummary};
+use datafusion::arrow::array::{ArrayRef, Float64Builder, Int64Builder, ListArray, StructArray};
 use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
-use datafusion::arrow::datatypes::{DataType, Field, Fields};
-use datafusion::common::Result;
-use datafusion::logical_expr::{
-    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
-};
+use datafusion::arrow::datatypes::{BinaryType, DataType, Field, Fields, Float64Type};
 use datafusion_macros::user_doc;
 
-use super::accessor_common;
-use crate::common::{
-    all_scalar, binary, check_arity, coerce_binary, coerce_f64, exec_err, finish, prim, Bytes, F64,
-};
+use crate::common::{exec_err, finish, Param};
+use crate::udf::{scalar_udf, summary_accessor};
 
-fn decode(bytes: &[u8]) -> Result<SurvivalSummary> {
-    SurvivalSummary::decode(bytes).map_err(exec_err)
-}
-
+summary_accessor! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "Kaplan-Meier estimate S(days) of a survival summary (from survival_agg): the share of customers \
@@ -45,59 +34,15 @@ is NULL; errors on a NaN days or bytes that are not a survival summary.",
     ),
     argument(name = "days", description = "Tenure in days.")
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct SurvivalAtFunc {
-    signature: Signature,
-}
-accessor_common!(SurvivalAtFunc);
-
-impl ScalarUDFImpl for SurvivalAtFunc {
-    fn name(&self) -> &str {
-        "survival_at"
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(self.name(), arg_types, &[2], "2")?;
-        Ok(vec![
-            coerce_binary(self.name(), "summary", &arg_types[0])?,
-            coerce_f64(self.name(), "days", &arg_types[1])?,
-        ])
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Float64)
-    }
-
-    fn is_strict(&self) -> bool {
-        true
-    }
-
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let scalar = all_scalar(&args.args);
-        let rows = if scalar { 1 } else { args.number_rows };
-        let s: Bytes = binary(self.name(), &args.args, 0, rows)?;
-        let days: F64 = prim(self.name(), &args.args, 1, rows)?;
-        let mut out = Float64Builder::with_capacity(rows);
-        for i in 0..rows {
-            match (s.get(i), days.get(i)) {
-                (Some(b), Some(d)) => {
-                    out.append_value(decode(b)?.survival_at(d).map_err(exec_err)?)
-                }
-                _ => out.append_null(),
-            }
-        }
-        finish(Arc::new(out.finish()), scalar)
-    }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        self.doc()
-    }
+pub struct SurvivalAtFunc;
+    name: "survival_at",
+    summary: "summary" => SurvivalSummary::decode,
+    arg: Param::f64("days") => Float64Type,
+    returns: Float64Type,
+    |s, days| s.survival_at(days).map(Some)
 }
 
+summary_accessor! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "Median customer lifetime of a survival summary (from survival_agg): the smallest tenure at which \
@@ -118,51 +63,11 @@ is NULL; errors on bytes that are not a survival summary.",
         description = "A survival summary (Binary, from survival_agg)."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct MedianLifetimeFunc {
-    signature: Signature,
-}
-accessor_common!(MedianLifetimeFunc);
-
-impl ScalarUDFImpl for MedianLifetimeFunc {
-    fn name(&self) -> &str {
-        "median_lifetime"
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(self.name(), arg_types, &[1], "1")?;
-        Ok(vec![coerce_binary(self.name(), "summary", &arg_types[0])?])
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Float64)
-    }
-
-    fn is_strict(&self) -> bool {
-        true
-    }
-
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let scalar = all_scalar(&args.args);
-        let rows = if scalar { 1 } else { args.number_rows };
-        let s: Bytes = binary(self.name(), &args.args, 0, rows)?;
-        let mut out = Float64Builder::with_capacity(rows);
-        for i in 0..rows {
-            match s.get(i) {
-                Some(b) => out.append_option(decode(b)?.median_lifetime()),
-                None => out.append_null(),
-            }
-        }
-        finish(Arc::new(out.finish()), scalar)
-    }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        self.doc()
-    }
+pub struct MedianLifetimeFunc;
+    name: "median_lifetime",
+    summary: "summary" => SurvivalSummary::decode,
+    returns: Float64Type,
+    |s| Ok(s.median_lifetime())
 }
 
 /// The fields of one point of `survival_curve`: days, at_risk, churned, survival.
@@ -184,6 +89,7 @@ pub fn survival_curve_type() -> DataType {
     )))
 }
 
+scalar_udf! {
 #[user_doc(
     doc_section(label = "churnkit Functions"),
     description = "The Kaplan-Meier curve of a survival summary (from survival_agg): one point per distinct tenure, \
@@ -213,89 +119,63 @@ p.survival). Errors on bytes that are not a survival summary.",
         description = "A survival summary (Binary, from survival_agg)."
     )
 )]
-#[derive(Debug, PartialEq, Eq, Hash)]
-pub struct SurvivalCurveFunc {
-    signature: Signature,
+pub struct SurvivalCurveFunc;
+    name: "survival_curve",
+    arities: &[1],
+    params: &[Param::binary("summary")],
+    return_type: survival_curve_type(),
+    strict: true,
+    invoke: |rows| survival_curves(&rows),
 }
-accessor_common!(SurvivalCurveFunc);
 
-impl ScalarUDFImpl for SurvivalCurveFunc {
-    fn name(&self) -> &str {
-        "survival_curve"
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        check_arity(self.name(), arg_types, &[1], "1")?;
-        Ok(vec![coerce_binary(self.name(), "summary", &arg_types[0])?])
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(survival_curve_type())
-    }
-
-    fn is_strict(&self) -> bool {
-        true
-    }
-
-    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let scalar = all_scalar(&args.args);
-        let rows = if scalar { 1 } else { args.number_rows };
-        let s: Bytes = binary(self.name(), &args.args, 0, rows)?;
-        let (mut days, mut at_risk, mut churned, mut survival) = (
-            Float64Builder::new(),
-            Int64Builder::new(),
-            Int64Builder::new(),
-            Float64Builder::new(),
-        );
-        let mut lengths = Vec::with_capacity(rows);
-        let mut valid = Vec::with_capacity(rows);
-        for i in 0..rows {
-            let Some(b) = s.get(i) else {
-                lengths.push(0);
-                valid.push(false);
-                continue;
-            };
-            let curve = decode(b)?.curve();
-            for p in &curve {
-                days.append_value(p.days);
-                // core's rule: a count above 2^63 - 1 is an error, as in Postgres
-                let count = |n| {
-                    churnkit_core::agg::count_as_bigint(n, "survival_curve", "survival_summary")
-                        .map_err(exec_err)
-                };
-                at_risk.append_value(count(p.at_risk)?);
-                churned.append_value(count(p.churned)?);
-                survival.append_value(p.survival);
-            }
-            lengths.push(curve.len());
-            valid.push(true);
-        }
-        let columns: Vec<ArrayRef> = vec![
-            Arc::new(days.finish()),
-            Arc::new(at_risk.finish()),
-            Arc::new(churned.finish()),
-            Arc::new(survival.finish()),
-        ];
-        let points = StructArray::try_new(survival_point_fields(), columns, None)?;
-        let DataType::List(item) = survival_curve_type() else {
-            unreachable!("a list type")
+/// One list of points per row (an empty, NULL list for a NULL summary).
+fn survival_curves(
+    rows: &crate::common::Rows<'_>,
+) -> datafusion::common::Result<datafusion::logical_expr::ColumnarValue> {
+    let s = rows.arg::<BinaryType>(0)?;
+    let (mut days, mut at_risk, mut churned, mut survival) = (
+        Float64Builder::new(),
+        Int64Builder::new(),
+        Int64Builder::new(),
+        Float64Builder::new(),
+    );
+    let mut lengths = Vec::with_capacity(rows.len());
+    let mut valid = Vec::with_capacity(rows.len());
+    // core's rule: a count above 2^63 - 1 is an error, as in Postgres
+    let count = |n| count_as_bigint(n, "survival_curve", "survival_summary").map_err(exec_err);
+    for i in 0..rows.len() {
+        let Some(b) = s.get(i) else {
+            lengths.push(0);
+            valid.push(false);
+            continue;
         };
-        let nulls = valid.iter().any(|v| !v).then(|| NullBuffer::from(valid));
-        let list = ListArray::try_new(
-            item,
-            OffsetBuffer::from_lengths(lengths),
-            Arc::new(points),
-            nulls,
-        )?;
-        debug_assert_eq!(list.len(), rows);
-        finish(Arc::new(list), scalar)
+        let curve = SurvivalSummary::decode(b).map_err(exec_err)?.curve();
+        for p in &curve {
+            days.append_value(p.days);
+            at_risk.append_value(count(p.at_risk)?);
+            churned.append_value(count(p.churned)?);
+            survival.append_value(p.survival);
+        }
+        lengths.push(curve.len());
+        valid.push(true);
     }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        self.doc()
-    }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(days.finish()),
+        Arc::new(at_risk.finish()),
+        Arc::new(churned.finish()),
+        Arc::new(survival.finish()),
+    ];
+    let points = StructArray::try_new(survival_point_fields(), columns, None)?;
+    let item = Arc::new(Field::new_list_field(
+        DataType::Struct(survival_point_fields()),
+        true,
+    ));
+    let nulls = valid.iter().any(|v| !v).then(|| NullBuffer::from(valid));
+    let list = ListArray::try_new(
+        item,
+        OffsetBuffer::from_lengths(lengths),
+        Arc::new(points),
+        nulls,
+    )?;
+    finish(Arc::new(list), rows.is_scalar())
 }

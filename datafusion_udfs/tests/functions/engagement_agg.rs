@@ -1,7 +1,7 @@
 //! `engagement_agg` and its accessors: `active_days`, `active_minutes`,
 //! `key_actions`, `last_active_at`, `engagement_score(summary, period_days)`.
 
-use churnkit_core::agg::EngagementSummary;
+use churnkit_core::agg::{EngagementSummary, State};
 use datafusion::arrow::array::{Array, BinaryArray};
 
 use crate::{any_error, check, check_err, ctx, query};

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use churnkit_core::agg::{EngagementSummary, SurvivalSummary};
+use churnkit_core::agg::{EngagementSummary, State, SurvivalSummary};
 use datafusion::arrow::array::{
     Array, BinaryArray, BooleanBuilder, Float64Builder, Int64Builder, RecordBatch, StringBuilder,
     TimestampMicrosecondBuilder,

@@ -1,6 +1,6 @@
 //! `survival_agg` and its accessors `survival_at`, `median_lifetime`, `survival_curve`.
 
-use churnkit_core::agg::SurvivalSummary;
+use churnkit_core::agg::{State, SurvivalSummary};
 
 use crate::engagement_agg::hex;
 use crate::{any_error, check, check_err, ctx, query};

@@ -3,43 +3,20 @@
 
 use super::types::activity;
 use super::v1;
-use super::{
-    combine, deserialize, serialize, state_mut, state_or_new, to_pg_timestamptz, AggState, TextMemo,
-};
+use super::{state_or_new, to_pg_timestamptz, Group, TextMemo};
 use crate::error::check;
 use crate::scalar::to_core_ts;
 use churnkit_core::agg::ActivityState;
 use churnkit_core::time::Granularity;
-use churnkit_core::{ChurnError, Result};
+use churnkit_core::ChurnError;
+use churnkit_pg_macros::pg_aggregate;
 use pgrx::prelude::*;
-use pgrx::Internal;
 
 const F: &str = "activity_agg";
 
-#[derive(Clone, Default)]
-struct ActivityAgg {
-    state: ActivityState,
-    granularity: TextMemo<Granularity>,
-}
-
 /// The serialised state is core's `ActivityState` encoding (the same bytes
 /// as DataFusion's state column).
-impl AggState for ActivityAgg {
-    const TAG: u64 = u64::from_le_bytes(*b"ck:activ");
-    const NAME: &'static str = F;
-    fn encode(&self) -> Vec<u8> {
-        self.state.encode()
-    }
-    fn decode(bytes: &[u8]) -> Result<Self> {
-        Ok(ActivityAgg {
-            state: ActivityState::decode(bytes)?,
-            granularity: TextMemo::default(),
-        })
-    }
-    fn merge(&mut self, other: &Self) -> Result<()> {
-        self.state.merge(&other.state)
-    }
-}
+type ActivityAgg = Group<ActivityState, TextMemo<Granularity>>;
 
 /// `activity_agg_trans(state internal, occurred_at timestamptz, granularity
 /// text) → internal`: one event. Rows with a NULL `occurred_at` or
@@ -70,74 +47,35 @@ pub unsafe extern "C-unwind" fn activity_agg_trans(
         None => match v1::text(granularity) {
             Some(text) => {
                 let s = state_or_new(&mut state, fcinfo, ActivityAgg::default);
-                check(s.granularity.get(text, parse))
+                check(s.memo.get(text, parse))
             }
             None => return v1::return_internal(fcinfo, state),
         },
     };
     let s = state_or_new(&mut state, fcinfo, ActivityAgg::default);
-    check(s.state.update(ts, g));
+    check(s.core.update(ts, g));
     v1::return_internal(fcinfo, state)
 }
 v1::function_info_v1!(pg_finfo_activity_agg_trans);
 
-#[pg_extern(immutable, strict, parallel_safe)]
-fn activity_agg_final(mut state: Internal) -> Option<activity> {
-    // SAFETY: the state of this aggregate (tag checked)
-    let s = unsafe { state_mut::<ActivityAgg>(&mut state) }?;
-    // a fallible copy: out of memory is SQLSTATE 53200, not an abort
-    s.state
-        .activity
-        .as_ref()
-        .map(|a| activity(check(a.try_clone("activity_agg"))))
-}
-
-#[pg_extern(immutable, parallel_safe)]
-fn activity_agg_combine(
-    state: Internal,
-    other: Internal,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
-    combine::<ActivityAgg>(state, other, fcinfo)
-}
-
-#[pg_extern(immutable, strict, parallel_safe)]
-fn activity_agg_serialize(state: Internal) -> Vec<u8> {
-    serialize::<ActivityAgg>(state)
-}
-
-#[pg_extern(immutable, strict, parallel_safe)]
-fn activity_agg_deserialize(bytes: &[u8], state: Internal) -> Internal {
-    let _ = state; // a placeholder (always NULL) in the signature Postgres requires
-    deserialize::<ActivityAgg>(bytes)
-}
-
-extension_sql!(
-    r#"
-CREATE FUNCTION activity_agg_trans(state internal, occurred_at timestamptz, granularity text)
-RETURNS internal IMMUTABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'activity_agg_trans';
-CREATE AGGREGATE activity_agg(occurred_at timestamptz, granularity text) (
-    SFUNC = activity_agg_trans,
-    STYPE = internal,
-    SSPACE = 128,
-    FINALFUNC = activity_agg_final,
-    COMBINEFUNC = activity_agg_combine,
-    SERIALFUNC = activity_agg_serialize,
-    DESERIALFUNC = activity_agg_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE activity_agg(timestamptz, text) IS
-    'the calendar periods (day, week, month, quarter or year, UTC) in which a customer was active';
-"#,
+pg_aggregate! {
     name = "activity_agg",
-    requires = [
-        activity,
-        activity_agg_final,
-        activity_agg_combine,
-        activity_agg_serialize,
-        activity_agg_deserialize
-    ],
-);
+    core = ActivityState,
+    memo = TextMemo<Granularity>,
+    result = activity,
+    // a fallible copy: out of memory is SQLSTATE 53200, not an abort
+    finish = |s| {
+        let a = s.core.activity.as_ref()?;
+        Some(activity(check(a.try_clone("activity_agg"))))
+    },
+    sspace = 128,
+    transition = c,
+    overloads = [(
+        "occurred_at timestamptz, granularity text",
+        "the calendar periods (day, week, month, quarter or year, UTC) in which a customer was active"
+    )],
+    requires = [activity],
+}
 
 // ---- accessors ----
 

@@ -3,32 +3,14 @@
 
 use super::types::engagement_summary;
 use super::v1;
-use super::{
-    combine, deserialize, serialize, state_mut, state_or_new, to_bigint, to_pg_timestamptz,
-    AggState,
-};
+use super::{state_or_new, to_bigint, to_pg_timestamptz, Group};
 use crate::error::check;
 use churnkit_core::agg::EngagementSummary;
-use churnkit_core::{ChurnError, Result};
+use churnkit_core::ChurnError;
+use churnkit_pg_macros::pg_aggregate;
 use pgrx::prelude::*;
-use pgrx::Internal;
 
-#[derive(Clone, Default)]
-struct EngagementAgg(EngagementSummary);
-
-impl AggState for EngagementAgg {
-    const TAG: u64 = u64::from_le_bytes(*b"ck:engag");
-    const NAME: &'static str = "engagement_agg";
-    fn encode(&self) -> Vec<u8> {
-        self.0.encode()
-    }
-    fn decode(bytes: &[u8]) -> Result<Self> {
-        EngagementSummary::decode(bytes).map(EngagementAgg)
-    }
-    fn merge(&mut self, other: &Self) -> Result<()> {
-        self.0.merge(&other.0)
-    }
-}
+type EngagementAgg = Group<EngagementSummary>;
 
 /// `engagement_agg_trans(state internal, occurred_at timestamptz,
 /// duration_seconds float8, is_key_action boolean) → internal`: one event.
@@ -48,66 +30,29 @@ pub unsafe extern "C-unwind" fn engagement_agg_trans(
     let mut state = v1::internal(state);
     if let Some(ts) = v1::timestamptz(occurred_at) {
         let s = state_or_new(&mut state, fcinfo, EngagementAgg::default);
-        check(s.0.update(ts, v1::float8(duration_seconds), v1::boolean(is_key_action)));
+        check(
+            s.core
+                .update(ts, v1::float8(duration_seconds), v1::boolean(is_key_action)),
+        );
     }
     v1::return_internal(fcinfo, state)
 }
 v1::function_info_v1!(pg_finfo_engagement_agg_trans);
 
-#[pg_extern(immutable, strict, parallel_safe)]
-fn engagement_agg_final(mut state: Internal) -> Option<engagement_summary> {
-    // SAFETY: the state of this aggregate (tag checked)
-    // a fallible copy: out of memory is SQLSTATE 53200, not an abort
-    unsafe { state_mut::<EngagementAgg>(&mut state) }
-        .map(|s| engagement_summary(check(s.0.try_clone())))
-}
-
-#[pg_extern(immutable, parallel_safe)]
-fn engagement_agg_combine(
-    state: Internal,
-    other: Internal,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
-    combine::<EngagementAgg>(state, other, fcinfo)
-}
-
-#[pg_extern(immutable, strict, parallel_safe)]
-fn engagement_agg_serialize(state: Internal) -> Vec<u8> {
-    serialize::<EngagementAgg>(state)
-}
-
-#[pg_extern(immutable, strict, parallel_safe)]
-fn engagement_agg_deserialize(bytes: &[u8], state: Internal) -> Internal {
-    let _ = state; // a placeholder (always NULL) in the signature Postgres requires
-    deserialize::<EngagementAgg>(bytes)
-}
-
-extension_sql!(
-    r#"
-CREATE FUNCTION engagement_agg_trans(state internal, occurred_at timestamptz, duration_seconds double precision, is_key_action boolean)
-RETURNS internal IMMUTABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'engagement_agg_trans';
-CREATE AGGREGATE engagement_agg(occurred_at timestamptz, duration_seconds double precision, is_key_action boolean) (
-    SFUNC = engagement_agg_trans,
-    STYPE = internal,
-    SSPACE = 256,
-    FINALFUNC = engagement_agg_final,
-    COMBINEFUNC = engagement_agg_combine,
-    SERIALFUNC = engagement_agg_serialize,
-    DESERIALFUNC = engagement_agg_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE engagement_agg(timestamptz, double precision, boolean) IS
-    'engagement summary of a group of events: events, active seconds, distinct active UTC days, key actions, first and last activity';
-"#,
+pg_aggregate! {
     name = "engagement_agg",
-    requires = [
-        engagement_summary,
-        engagement_agg_final,
-        engagement_agg_combine,
-        engagement_agg_serialize,
-        engagement_agg_deserialize
-    ],
-);
+    core = EngagementSummary,
+    result = engagement_summary,
+    // a fallible copy: out of memory is SQLSTATE 53200, not an abort
+    finish = |s| Some(engagement_summary(check(s.core.try_clone()))),
+    sspace = 256,
+    transition = c,
+    overloads = [(
+        "occurred_at timestamptz, duration_seconds double precision, is_key_action boolean",
+        "engagement summary of a group of events: events, active seconds, distinct active UTC days, key actions, first and last activity"
+    )],
+    requires = [engagement_summary],
+}
 
 // ---- accessors ----
 

@@ -64,13 +64,22 @@ mod window_funnel;
 
 use crate::error::raise;
 use churnkit_core::agg::alloc::EngineHooks;
-use churnkit_core::agg::{with_state_alloc, StateAlloc};
+use churnkit_core::agg::{with_state_alloc, State, StateAlloc};
 use churnkit_core::{ChurnError, Result};
 use pgrx::prelude::*;
 use pgrx::{Internal, PgMemoryContexts};
 
-/// An aggregate transition state: a core state plus whatever the adapter
-/// caches per group.
+/// The transition state of every churnkit aggregate: the core state
+/// (merged, encoded and decoded by core's [`State`]) plus what the adapter
+/// caches per group (`memo`: parsed parameters; not part of the state's
+/// value, not serialised).
+#[derive(Clone, Default)]
+pub(crate) struct Group<S, M = ()> {
+    pub core: S,
+    pub memo: M,
+}
+
+/// What the generic support functions need of a transition state.
 pub(crate) trait AggState: Clone + Sized + 'static {
     /// Distinguishes the states of different aggregates (see [`Tagged`]).
     const TAG: u64;
@@ -82,6 +91,49 @@ pub(crate) trait AggState: Clone + Sized + 'static {
     fn decode(bytes: &[u8]) -> Result<Self>;
     /// Core's merge.
     fn merge(&mut self, other: &Self) -> Result<()>;
+}
+
+/// FNV-1a of the aggregate's name: the tag of its states.
+const fn tag_of(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    h
+}
+
+impl<S, M> AggState for Group<S, M>
+where
+    S: State + Clone + 'static,
+    M: Clone + Default + 'static,
+{
+    const TAG: u64 = tag_of(S::NAME);
+    const NAME: &'static str = S::NAME;
+    fn encode(&self) -> Vec<u8> {
+        self.core.encode()
+    }
+    fn decode(bytes: &[u8]) -> Result<Self> {
+        Ok(Group {
+            core: S::decode(bytes)?,
+            memo: M::default(),
+        })
+    }
+    fn merge(&mut self, other: &Self) -> Result<()> {
+        self.core.merge(&other.core)
+    }
+}
+
+/// `FINALFUNC`: the group's value by `finish` (`None`: NULL, or no state).
+pub(crate) fn finish<S: AggState, R>(
+    mut state: Internal,
+    finish: fn(&mut S) -> Option<R>,
+) -> Option<R> {
+    // SAFETY: the state of this aggregate (tag checked)
+    unsafe { state_mut::<S>(&mut state) }.and_then(finish)
 }
 
 /// What an `internal` datum of churnkit points to.
@@ -200,7 +252,7 @@ unsafe fn state_or_new<S: AggState>(
 }
 
 /// `COMBINEFUNC`: merge `b` into `a` (in the aggregate memory context).
-fn combine<S: AggState>(
+pub(crate) fn combine<S: AggState>(
     mut a: Internal,
     mut b: Internal,
     fcinfo: pg_sys::FunctionCallInfo,
@@ -232,7 +284,7 @@ fn check_merge(r: Result<()>) {
 }
 
 /// `SERIALFUNC`: core's bytes.
-fn serialize<S: AggState>(mut state: Internal) -> Vec<u8> {
+pub(crate) fn serialize<S: AggState>(mut state: Internal) -> Vec<u8> {
     // SAFETY: the datum comes from this aggregate's support functions; the
     // function is strict, so it is not NULL
     match unsafe { state_mut::<S>(&mut state) } {
@@ -246,7 +298,7 @@ fn serialize<S: AggState>(mut state: Internal) -> Vec<u8> {
 
 /// `DESERIALFUNC`: the state decoded from core's bytes (corrupt bytes are an
 /// error naming the state, SQLSTATE 22023).
-fn deserialize<S: AggState>(bytes: &[u8]) -> Internal {
+pub(crate) fn deserialize<S: AggState>(bytes: &[u8]) -> Internal {
     // in the current memory context: the per-tuple context of the
     // combining aggregate (SAFETY: reading the backend's current context)
     let cx = unsafe { pg_sys::CurrentMemoryContext };

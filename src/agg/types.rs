@@ -19,6 +19,7 @@
 //! `ALTER TYPE ... SET (SEND, RECEIVE)` below.
 
 use crate::error::raise;
+use churnkit_core::agg::State as _;
 use churnkit_core::agg::{Activity, EngagementSummary, SurvivalSummary};
 use churnkit_core::ChurnError;
 use pgrx::callconv::{Arg, ArgAbi, BoxRet, FcInfo};

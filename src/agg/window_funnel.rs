@@ -3,40 +3,25 @@
 //! reached within `window` of the chain's first step.
 
 use super::v1;
-use super::{combine, deserialize, serialize, state_mut, state_or_new, AggState, TextMemo};
+use super::{state_or_new, Group, TextMemo};
 use crate::array::ArrayArg;
 use crate::error::{check, raise};
 use churnkit_core::agg::{FunnelMode, FunnelParams, FunnelState};
-use churnkit_core::{ChurnError, Result};
+use churnkit_core::ChurnError;
+use churnkit_pg_macros::pg_aggregate;
 use pgrx::prelude::*;
-use pgrx::Internal;
 
 const F: &str = "window_funnel";
 
+/// What `window_funnel` caches per group: the parsed parameters.
 #[derive(Clone, Default)]
-struct FunnelAgg {
-    state: FunnelState,
+struct FunnelMemo {
     /// The last window seen, as (months, days, µs), and its length in µs.
     window: Option<((i32, i32, i64), i64)>,
     mode: TextMemo<FunnelMode>,
 }
 
-impl AggState for FunnelAgg {
-    const TAG: u64 = u64::from_le_bytes(*b"ck:funnl");
-    const NAME: &'static str = F;
-    fn encode(&self) -> Vec<u8> {
-        self.state.encode()
-    }
-    fn decode(bytes: &[u8]) -> Result<Self> {
-        Ok(FunnelAgg {
-            state: FunnelState::decode(bytes)?,
-            ..FunnelAgg::default()
-        })
-    }
-    fn merge(&mut self, other: &Self) -> Result<()> {
-        self.state.merge(&other.state)
-    }
-}
+type FunnelAgg = Group<FunnelState, FunnelMemo>;
 
 /// An interval (months, days, µs) as a fixed length in µs: a day is 24
 /// hours; months have no fixed length and are an error.
@@ -56,21 +41,21 @@ impl FunnelAgg {
         steps: &ArrayArg<'_, bool>,
         mode: &[u8],
     ) {
-        let window = match self.window {
+        let window = match self.memo.window {
             Some((k, micros)) if k == window => micros,
             _ => {
                 let micros = check(window_micros(window));
-                self.window = Some((window, micros));
+                self.memo.window = Some((window, micros));
                 micros
             }
         };
         if let Err(e) = steps.one_dimensional(F, "steps") {
             raise(&e);
         }
-        let mode = check(self.mode.get(mode, FunnelMode::parse));
+        let mode = check(self.memo.mode.get(mode, FunnelMode::parse));
         let len = steps.len();
         let params = check(FunnelParams::new(window, len, mode));
-        check(self.state.update(params, ts, steps.iter(), len));
+        check(self.core.update(params, ts, steps.iter(), len));
     }
 }
 
@@ -106,69 +91,23 @@ pub unsafe extern "C-unwind" fn window_funnel_trans(
 }
 v1::function_info_v1!(pg_finfo_window_funnel_trans);
 
-/// The level reached; 0 for an empty group (as ClickHouse).
-#[pg_extern(immutable, parallel_safe)]
-fn window_funnel_final(mut state: Internal) -> i32 {
-    // SAFETY: the state of this aggregate (tag checked)
-    unsafe { state_mut::<FunnelAgg>(&mut state) }.map_or(0, |s| s.state.finish())
-}
-
-#[pg_extern(immutable, parallel_safe)]
-fn window_funnel_combine(
-    state: Internal,
-    other: Internal,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Internal {
-    combine::<FunnelAgg>(state, other, fcinfo)
-}
-
-#[pg_extern(immutable, strict, parallel_safe)]
-fn window_funnel_serialize(state: Internal) -> Vec<u8> {
-    serialize::<FunnelAgg>(state)
-}
-
-#[pg_extern(immutable, strict, parallel_safe)]
-fn window_funnel_deserialize(bytes: &[u8], state: Internal) -> Internal {
-    let _ = state; // a placeholder (always NULL) in the signature Postgres requires
-    deserialize::<FunnelAgg>(bytes)
-}
-
-extension_sql!(
-    r#"
-CREATE FUNCTION window_funnel_trans(state internal, "window" interval, occurred_at timestamptz, steps boolean[])
-RETURNS internal IMMUTABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'window_funnel_trans';
-CREATE FUNCTION window_funnel_trans(state internal, "window" interval, occurred_at timestamptz, steps boolean[], mode text)
-RETURNS internal IMMUTABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', 'window_funnel_trans';
-CREATE AGGREGATE window_funnel("window" interval, occurred_at timestamptz, steps boolean[]) (
-    SFUNC = window_funnel_trans,
-    STYPE = internal,
-    SSPACE = 1024,
-    FINALFUNC = window_funnel_final,
-    COMBINEFUNC = window_funnel_combine,
-    SERIALFUNC = window_funnel_serialize,
-    DESERIALFUNC = window_funnel_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE window_funnel("window" interval, occurred_at timestamptz, steps boolean[], mode text) (
-    SFUNC = window_funnel_trans,
-    STYPE = internal,
-    SSPACE = 1024,
-    FINALFUNC = window_funnel_final,
-    COMBINEFUNC = window_funnel_combine,
-    SERIALFUNC = window_funnel_serialize,
-    DESERIALFUNC = window_funnel_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE window_funnel(interval, timestamptz, boolean[]) IS
-    'ClickHouse windowFunnel(): the deepest step of the chain reached within the window of its first step';
-COMMENT ON AGGREGATE window_funnel(interval, timestamptz, boolean[], text) IS
-    'ClickHouse windowFunnel() with modes strict_order, strict_deduplication, strict_increase (comma-separated)';
-"#,
+pg_aggregate! {
     name = "window_funnel",
-    requires = [
-        window_funnel_final,
-        window_funnel_combine,
-        window_funnel_serialize,
-        window_funnel_deserialize
+    core = FunnelState,
+    memo = FunnelMemo,
+    result = i32,
+    finish = |s| Some(s.core.finish()),
+    empty = 0,
+    sspace = 1024,
+    transition = c,
+    overloads = [
+        (
+            "\"window\" interval, occurred_at timestamptz, steps boolean[]",
+            "ClickHouse windowFunnel(): the deepest step of the chain reached within the window of its first step"
+        ),
+        (
+            "\"window\" interval, occurred_at timestamptz, steps boolean[], mode text",
+            "ClickHouse windowFunnel() with modes strict_order, strict_deduplication, strict_increase (comma-separated)"
+        ),
     ],
-);
+}

@@ -1,0 +1,246 @@
+//! `pg_aggregate!`: one declaration writes a churnkit aggregate's Postgres
+//! side — its final, combine, serial and deserial support functions (thin
+//! calls of the generic helpers in `src/agg/mod.rs`) and the SQL that
+//! creates the transition function(s), the aggregate(s) and their comments.
+//! The transition function itself stays hand-written (a version-1 C function
+//! for aggregates over raw rows, see `src/agg/v1.rs`), because it reads its
+//! arguments the fastest way Postgres allows.
+//!
+//! ```text
+//! pg_aggregate! {
+//!     name = "survival_agg",
+//!     core = SurvivalSummary,              // the core state (churnkit_core::agg::State)
+//!     memo = (),                           // what the adapter caches per group (optional)
+//!     result = survival_summary,           // the final function's Rust result type
+//!     finish = |s| Some(survival_summary(check(s.core.try_clone()))),
+//!     empty = 0,                           // optional: a non-strict final, value of a group without rows
+//!     sspace = 1024,                       // the planner's per-group estimate, bytes
+//!     transition = c,                      // c: a V1 C function `<name>_trans`; rust: #[pg_extern]
+//!     overloads = [("tenure_days double precision, churned boolean", "comment")],
+//!     requires = [survival_summary],       // SQL objects created before (optional)
+//! }
+//! ```
+//!
+//! The support functions are named `<name>_final`, `<name>_combine`,
+//! `<name>_serialize`, `<name>_deserialize`; the state is
+//! `crate::agg::Group<core, memo>`.
+
+use proc_macro::TokenStream;
+use proc_macro2::{Span, TokenStream as TokenStream2};
+use quote::{format_ident, quote};
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{bracketed, parenthesized, Expr, Ident, LitInt, LitStr, Path, Token, Type};
+
+struct Declaration {
+    name: LitStr,
+    core: Type,
+    memo: Option<Type>,
+    result: Type,
+    finish: Expr,
+    empty: Option<Expr>,
+    sspace: LitInt,
+    c_transition: bool,
+    overloads: Vec<(LitStr, LitStr)>,
+    requires: Vec<Path>,
+}
+
+impl Parse for Declaration {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let (mut name, mut core, mut memo, mut result, mut finish) = (None, None, None, None, None);
+        let (mut empty, mut sspace, mut transition) = (None, None, None);
+        let (mut overloads, mut requires) = (Vec::new(), Vec::new());
+        while !input.is_empty() {
+            let key: Ident = input.parse()?;
+            input.parse::<Token![=]>()?;
+            match key.to_string().as_str() {
+                "name" => name = Some(input.parse::<LitStr>()?),
+                "core" => core = Some(input.parse::<Type>()?),
+                "memo" => memo = Some(input.parse::<Type>()?),
+                "result" => result = Some(input.parse::<Type>()?),
+                "finish" => finish = Some(input.parse::<Expr>()?),
+                "empty" => empty = Some(input.parse::<Expr>()?),
+                "sspace" => sspace = Some(input.parse::<LitInt>()?),
+                "transition" => transition = Some(input.parse::<Ident>()?),
+                "overloads" => {
+                    let list;
+                    bracketed!(list in input);
+                    while !list.is_empty() {
+                        let pair;
+                        parenthesized!(pair in list);
+                        let args: LitStr = pair.parse()?;
+                        pair.parse::<Token![,]>()?;
+                        let comment: LitStr = pair.parse()?;
+                        overloads.push((args, comment));
+                        if !list.is_empty() {
+                            list.parse::<Token![,]>()?;
+                        }
+                    }
+                }
+                "requires" => {
+                    let list;
+                    bracketed!(list in input);
+                    let paths: Punctuated<Path, Token![,]> = Punctuated::parse_terminated(&list)?;
+                    requires.extend(paths);
+                }
+                other => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("unknown key `{other}`"),
+                    ));
+                }
+            }
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        let missing =
+            |what: &str| syn::Error::new(Span::call_site(), format!("`{what}` is required"));
+        let transition = transition.ok_or_else(|| missing("transition"))?;
+        let c_transition = match transition.to_string().as_str() {
+            "c" => true,
+            "rust" => false,
+            _ => {
+                return Err(syn::Error::new(
+                    transition.span(),
+                    "transition is `c` or `rust`",
+                ))
+            }
+        };
+        if overloads.is_empty() {
+            return Err(missing("overloads"));
+        }
+        Ok(Declaration {
+            name: name.ok_or_else(|| missing("name"))?,
+            core: core.ok_or_else(|| missing("core"))?,
+            memo,
+            result: result.ok_or_else(|| missing("result"))?,
+            finish: finish.ok_or_else(|| missing("finish"))?,
+            empty,
+            sspace: sspace.ok_or_else(|| missing("sspace"))?,
+            c_transition,
+            overloads,
+            requires,
+        })
+    }
+}
+
+/// The argument types of a signature (`"window" interval, steps boolean[]`
+/// → `interval, boolean[]`), as `COMMENT ON AGGREGATE` names them.
+fn types_of(signature: &str) -> String {
+    signature
+        .split(',')
+        .map(|arg| {
+            let arg = arg.trim();
+            let rest = match arg.strip_prefix('"') {
+                Some(quoted) => quoted.split_once('"').map_or("", |(_, r)| r),
+                None => arg.split_once(' ').map_or("", |(_, r)| r),
+            };
+            rest.trim().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The SQL of the transition function(s), aggregate(s) and comments.
+fn sql(d: &Declaration) -> String {
+    let name = d.name.value();
+    let mut out = String::from("\n");
+    for (args, _) in &d.overloads {
+        if d.c_transition {
+            out.push_str(&format!(
+                "CREATE FUNCTION {name}_trans(state internal, {args})\n\
+                 RETURNS internal IMMUTABLE PARALLEL SAFE LANGUAGE c AS 'MODULE_PATHNAME', '{name}_trans';\n",
+                args = args.value()
+            ));
+        }
+    }
+    for (args, _) in &d.overloads {
+        out.push_str(&format!(
+            "CREATE AGGREGATE {name}({args}) (\n    SFUNC = {name}_trans,\n    STYPE = internal,\n    \
+             SSPACE = {sspace},\n    FINALFUNC = {name}_final,\n    COMBINEFUNC = {name}_combine,\n    \
+             SERIALFUNC = {name}_serialize,\n    DESERIALFUNC = {name}_deserialize,\n    PARALLEL = SAFE\n);\n",
+            args = args.value(),
+            sspace = d.sspace.base10_digits()
+        ));
+    }
+    for (args, comment) in &d.overloads {
+        out.push_str(&format!(
+            "COMMENT ON AGGREGATE {name}({types}) IS\n    '{comment}';\n",
+            types = types_of(&args.value()),
+            comment = comment.value().replace('\'', "''")
+        ));
+    }
+    out
+}
+
+/// See the crate documentation.
+#[proc_macro]
+pub fn pg_aggregate(input: TokenStream) -> TokenStream {
+    let d = syn::parse_macro_input!(input as Declaration);
+    expand(&d).into()
+}
+
+fn expand(d: &Declaration) -> TokenStream2 {
+    let name = d.name.value();
+    let ident = |suffix: &str| format_ident!("{}_{}", name, suffix, span = Span::call_site());
+    let (final_fn, combine, serialize, deserialize) = (
+        ident("final"),
+        ident("combine"),
+        ident("serialize"),
+        ident("deserialize"),
+    );
+    let core = &d.core;
+    let memo = d.memo.clone().unwrap_or_else(|| syn::parse_quote!(()));
+    let state = quote!(crate::agg::Group<#core, #memo>);
+    let (result, finish) = (&d.result, &d.finish);
+    let final_fn = match &d.empty {
+        None => quote! {
+            #[::pgrx::pg_extern(immutable, strict, parallel_safe)]
+            fn #final_fn(state: ::pgrx::Internal) -> Option<#result> {
+                let finish: fn(&mut #state) -> Option<#result> = #finish;
+                crate::agg::finish::<#state, #result>(state, finish)
+            }
+        },
+        Some(empty) => quote! {
+            /// Not strict: a group without rows is a value, not NULL.
+            #[::pgrx::pg_extern(immutable, parallel_safe)]
+            fn #final_fn(state: ::pgrx::Internal) -> #result {
+                let finish: fn(&mut #state) -> Option<#result> = #finish;
+                crate::agg::finish::<#state, #result>(state, finish).unwrap_or(#empty)
+            }
+        },
+    };
+    let sql = LitStr::new(&sql(d), Span::call_site());
+    let requires = d.requires.iter();
+    let final_ident = ident("final");
+    quote! {
+        #final_fn
+
+        #[::pgrx::pg_extern(immutable, parallel_safe)]
+        fn #combine(
+            state: ::pgrx::Internal,
+            other: ::pgrx::Internal,
+            fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
+        ) -> ::pgrx::Internal {
+            crate::agg::combine::<#state>(state, other, fcinfo)
+        }
+
+        #[::pgrx::pg_extern(immutable, strict, parallel_safe)]
+        fn #serialize(state: ::pgrx::Internal) -> Vec<u8> {
+            crate::agg::serialize::<#state>(state)
+        }
+
+        #[::pgrx::pg_extern(immutable, strict, parallel_safe)]
+        fn #deserialize(bytes: &[u8], state: ::pgrx::Internal) -> ::pgrx::Internal {
+            let _ = state; // a placeholder (always NULL) in the signature Postgres requires
+            crate::agg::deserialize::<#state>(bytes)
+        }
+
+        ::pgrx::extension_sql!(
+            #sql,
+            name = #name,
+            requires = [#(#requires,)* #final_ident, #combine, #serialize, #deserialize],
+        );
+    }
+}

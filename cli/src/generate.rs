@@ -72,7 +72,7 @@ impl Rng {
     }
     /// Uniform integer in [lo, hi].
     pub fn int(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % ((hi - lo + 1) as u64)) as i64
+        lo + i64::try_from(self.next() % (hi - lo + 1).unsigned_abs()).expect("below hi - lo + 1")
     }
     pub fn chance(&mut self, p: f64) -> bool {
         self.f() < p
@@ -252,7 +252,7 @@ impl GenConfig {
             id
         );
         let mut a = Account {
-            account_id: id as i64,
+            account_id: i64::try_from(id).expect("account ids are small"),
             name,
             signed_up_at,
             plan,

@@ -74,7 +74,7 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
         TrendState::decode,
         TrendState::encode,
         |s| {
-            let o = s.clone();
+            let o = *s;
             let _ = s.merge(&o);
             let _ = s.finish();
         },
@@ -85,7 +85,7 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
         RetentionState::decode,
         RetentionState::encode,
         |s| {
-            let o = s.clone();
+            let o = *s;
             let _ = s.merge(&o);
             let _ = s.finish();
         },

@@ -83,7 +83,7 @@ proptest! {
             merged.merge(&RetentionCounts::decode(&fold(&part).encode()).unwrap()).unwrap();
         }
         prop_assert_eq!(&merged, &all);
-        prop_assert_eq!(all.counts[0], activities.len() as i64);
+        prop_assert_eq!(all.counts[0], i64::try_from(activities.len()).unwrap());
     }
 
     #[test]

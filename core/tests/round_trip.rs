@@ -55,7 +55,7 @@ fn engagement() -> impl Strategy<Value = EngagementSummary> {
             days.insert(d0).unwrap();
             days.insert(d1).unwrap();
             for p in picks {
-                days.insert(d0 + (p % ((d1 - d0) as u64 + 1)) as i64)
+                days.insert(d0 + i64::try_from(p % ((d1 - d0).unsigned_abs() + 1)).unwrap())
                     .unwrap();
             }
             let events = days.len() as u64 + extra;
@@ -83,7 +83,7 @@ fn activity() -> impl Strategy<Value = Activity> {
                 let period = match end {
                     0 => lo,
                     1 => hi,
-                    _ => lo + (p % ((hi - lo) as u64 + 1)) as i64,
+                    _ => lo + i64::try_from(p % ((hi - lo).unsigned_abs() + 1)).unwrap(),
                 };
                 periods.insert(period).unwrap();
             }

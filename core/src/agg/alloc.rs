@@ -94,6 +94,7 @@ impl PartialEq for StateAlloc {
 // (a Postgres backend) for the duration of a call; DataFusion's states, which
 // move between threads, always use the global allocator.
 unsafe impl Send for StateAlloc {}
+// SAFETY: as for Send: an engine allocator is never shared between threads.
 unsafe impl Sync for StateAlloc {}
 
 thread_local! {
@@ -158,6 +159,9 @@ pub fn with_state_alloc<R>(alloc: StateAlloc, f: impl FnOnce() -> R) -> R {
     f()
 }
 
+// SAFETY: memory comes from the global allocator or from the engine's hooks,
+// which return blocks of the requested size and alignment (or null, an
+// AllocError) that stay valid until deallocated through the same allocator.
 unsafe impl Allocator for StateAlloc {
     #[inline]
     fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
@@ -205,6 +209,7 @@ mod tests {
 
     unsafe fn counting_alloc(_ctx: *mut c_void, size: usize) -> *mut u8 {
         LIVE.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: the layout has a non-zero size (core never allocates 0 bytes)
         unsafe { std::alloc::alloc(Layout::from_size_align(size, 16).unwrap()) }
     }
     unsafe fn counting_free(_ctx: *mut c_void, ptr: *mut u8) {

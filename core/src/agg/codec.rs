@@ -119,6 +119,8 @@ impl<'a> Reader<'a> {
 
     pub fn i64(&mut self) -> Result<i64> {
         let u = self.u64()?;
+        // zig-zag: (u >> 1) < 2^63 and (u & 1) is 0 or 1, so neither cast wraps
+        #[allow(clippy::cast_possible_wrap)]
         Ok(((u >> 1) as i64) ^ -((u & 1) as i64))
     }
 

@@ -118,7 +118,7 @@ impl EngagementSummary {
     }
 
     pub fn active_days(&self) -> i64 {
-        self.days.len() as i64
+        super::len_as_i64(self.days.len())
     }
 
     pub fn active_minutes(&self) -> f64 {

@@ -297,11 +297,13 @@ fn level(events: &[(i64, u8)], p: FunnelParams) -> i32 {
     let n = p.steps as usize;
     // per step: (timestamp of the chain's step-1 event, timestamp of this step)
     let mut reached: [Option<(i64, i64)>; MAX_STEPS] = [None; MAX_STEPS];
+    // a step number (at most MAX_STEPS) as the result's integer
+    let level = |k: usize| i32::try_from(k).unwrap_or(i32::MAX);
     let deepest = |reached: &[Option<(i64, i64)>; MAX_STEPS]| {
         (0..n)
             .rev()
             .find(|&k| reached[k].is_some())
-            .map_or(0, |k| k as i32 + 1)
+            .map_or(0, |k| level(k) + 1)
     };
     let mut started = false;
     for &(ts, step) in events {
@@ -321,7 +323,7 @@ fn level(events: &[(i64, u8)], p: FunnelParams) -> i32 {
         } else if p.mode.strict_order && started && reached[k - 1].is_none() {
             return (0..n)
                 .find(|&j| reached[j].is_none())
-                .map_or(n as i32, |j| j as i32);
+                .map_or(level(n), level);
         } else if let Some((chain_start, prev_ts)) = reached[k - 1] {
             let mut ok = ts as i128 <= chain_start as i128 + p.window as i128;
             if p.mode.strict_increase {
@@ -330,7 +332,7 @@ fn level(events: &[(i64, u8)], p: FunnelParams) -> i32 {
             if ok {
                 reached[k] = Some((chain_start, ts));
                 if k + 1 == n {
-                    return n as i32;
+                    return level(n);
                 }
             }
         }

@@ -79,6 +79,16 @@ pub fn count_as_bigint(
     })
 }
 
+/// A length or index as an `i64`: a collection holds at most `isize::MAX`
+/// bytes, so it never wraps (unlike a count read from bytes, see
+/// [`count_as_bigint`]).
+#[inline(always)]
+pub fn len_as_i64(n: usize) -> i64 {
+    #[allow(clippy::cast_possible_wrap)]
+    let n = n as i64;
+    n
+}
+
 pub use activity::{Activity, ActivityState, Lifecycle, RetentionCounts, RetentionMode};
 pub use alloc::{state_vec, with_state_alloc, StateAlloc, StateVec};
 pub use engagement::EngagementSummary;

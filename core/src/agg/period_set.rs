@@ -90,7 +90,7 @@ impl PeriodSet {
         if let Repr::Bits { base, words } = &mut self.repr {
             if !words.is_empty() {
                 let off = p.wrapping_sub(*base);
-                if p >= *base && (0..(words.len() as i64) * 64).contains(&off) {
+                if p >= *base && (0..super::len_as_i64(words.len()) * 64).contains(&off) {
                     let (w, b) = ((off >> 6) as usize, off & 63);
                     let mask = 1u64 << b;
                     if words[w] & mask == 0 {
@@ -215,7 +215,7 @@ impl PeriodSet {
                     return false;
                 }
                 let off = p.wrapping_sub(*base);
-                (0..words.len() as i64 * 64).contains(&off)
+                (0..super::len_as_i64(words.len()) * 64).contains(&off)
                     && words[(off >> 6) as usize] & (1u64 << (off & 63)) != 0
             }
             Repr::Sorted(items) => items.binary_search(&p).is_ok(),
@@ -233,7 +233,7 @@ impl PeriodSet {
                 .enumerate()
                 .rev()
                 .find(|(_, &w)| w != 0)
-                .map(|(i, &w)| base + i as i64 * 64 + 63 - w.leading_zeros() as i64),
+                .map(|(i, &w)| base + super::len_as_i64(i) * 64 + 63 - i64::from(w.leading_zeros())),
             Repr::Sorted(items) => items.last().copied(),
         }
     }
@@ -332,7 +332,7 @@ impl Iterator for Iter<'_> {
                 if *cur != 0 {
                     let b = cur.trailing_zeros() as i64;
                     *cur &= *cur - 1;
-                    return Some(*base + *w as i64 * 64 + b);
+                    return Some(*base + super::len_as_i64(*w) * 64 + b);
                 }
                 *w += 1;
                 if *w >= words.len() {
@@ -419,9 +419,9 @@ mod tests {
             x ^= x >> 7;
             x ^= x << 17;
             let p = if i % 1000 == 999 {
-                (x % 1_000_000) as i64 - 500_000
+                i64::try_from(x % 1_000_000).unwrap() - 500_000
             } else {
-                (x % 3000) as i64 - 1500
+                i64::try_from(x % 3000).unwrap() - 1500
             };
             s.insert(p).unwrap();
             t.insert(p);

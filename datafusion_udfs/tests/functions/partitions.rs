@@ -50,15 +50,17 @@ fn events(rows: usize) -> RecordBatch {
         BooleanBuilder::new(),
     );
     for _ in 0..rows {
-        let a = rng.below(120) as i64;
+        let a = i64::try_from(rng.below(120)).unwrap();
         account.append_value(a);
-        user.append_value(a * 10 + rng.below(3) as i64);
+        user.append_value(a * 10 + i64::try_from(rng.below(3)).unwrap());
         if rng.below(100) == 0 {
             ts.append_null();
         } else {
             // accounts start at different times, so cohorts differ
             let start = (a % 5) * 30 * DAY;
-            ts.append_value(JAN_1_2024 + start + rng.below((182 * DAY - start) as u64) as i64);
+            ts.append_value(
+            JAN_1_2024 + start + i64::try_from(rng.below((182 * DAY - start).unsigned_abs())).unwrap(),
+        );
         }
         let e = EVENTS[(rng.below(100) as usize * rng.below(100) as usize / 2000).min(4)];
         name.append_value(e);

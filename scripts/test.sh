@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README "test" command (also what CI runs, through .ci/run): install what
 # is missing, then run every test of churnkit:
+#   0. cargo fmt, cargo clippy -D warnings (every crate), cargo doc -D warnings
 #   1. cargo tests: core unit + property tests, DataFusion SQL tests, CLI tests
 #   2. build and install the Postgres extension (cargo pgrx install)
 #   3. pg_tests/: SQL regression tests (pg_regress) against a real PG 15 server
@@ -48,6 +49,10 @@ suite() {
 }
 
 suite "cargo fmt --check" cargo fmt --all -- --check
+# lints are configuration ([workspace.lints] in Cargo.toml): any warning fails
+suite "cargo clippy -D warnings (core, DataFusion UDFs, CLI)" cargo clippy --all-targets -- -D warnings
+suite "cargo clippy -D warnings (the pgrx extension, pg15)" cargo clippy -p churnkit --all-targets --features pg15 -- -D warnings
+suite "cargo doc, warnings denied" env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
 suite "cargo test (core, DataFusion UDFs, CLI)" cargo test --no-fail-fast
 suite "install the extension" install_extension
 suite "pg_regress (pg_tests/)" bash pg_tests/run.sh

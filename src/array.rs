@@ -36,7 +36,8 @@ impl Element for bool {
     const STRIDE: usize = 1;
     #[inline]
     unsafe fn read(p: *const u8) -> Self {
-        *p != 0
+        // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+        unsafe { *p != 0 }
     }
 }
 
@@ -45,7 +46,8 @@ impl Element for f64 {
     const STRIDE: usize = 8;
     #[inline]
     unsafe fn read(p: *const u8) -> Self {
-        p.cast::<f64>().read_unaligned()
+        // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+        unsafe { p.cast::<f64>().read_unaligned() }
     }
 }
 
@@ -122,40 +124,47 @@ impl<'a, T: Element> ArrayArg<'a, T> {
 /// `ARR_DIMS`: the dimensions, right after the fixed header.
 #[inline]
 unsafe fn dims(a: *const pg_sys::ArrayType) -> *const i32 {
-    a.cast::<u8>()
-        .add(std::mem::size_of::<pg_sys::ArrayType>())
-        .cast()
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        a.cast::<u8>()
+            .add(std::mem::size_of::<pg_sys::ArrayType>())
+            .cast()
+    }
 }
 
 /// `ARR_NULLBITMAP`: the NULL bitmap, if the array has one.
 #[inline]
 unsafe fn null_bitmap(a: *const pg_sys::ArrayType) -> Option<*const u8> {
-    if (*a).dataoffset == 0 {
-        None
-    } else {
-        let ndim = (*a).ndim.max(0) as usize;
-        Some(
-            a.cast::<u8>().add(
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        if (*a).dataoffset == 0 {
+            None
+        } else {
+            let ndim = (*a).ndim.max(0) as usize;
+            Some(a.cast::<u8>().add(
                 std::mem::size_of::<pg_sys::ArrayType>() + 2 * ndim * std::mem::size_of::<i32>(),
-            ),
-        )
+            ))
+        }
     }
 }
 
 /// `ARR_DATA_PTR`: the first element.
 #[inline]
 unsafe fn data_ptr(a: *const pg_sys::ArrayType) -> *const u8 {
-    let offset = if (*a).dataoffset != 0 {
-        (*a).dataoffset as usize
-    } else {
-        // ARR_OVERHEAD_NONULLS(ndim) = MAXALIGN(header + 2 * ndim * sizeof(int))
-        let ndim = (*a).ndim.max(0) as usize;
-        let unaligned =
-            std::mem::size_of::<pg_sys::ArrayType>() + 2 * ndim * std::mem::size_of::<i32>();
-        let align = pg_sys::MAXIMUM_ALIGNOF as usize;
-        unaligned.div_ceil(align) * align
-    };
-    a.cast::<u8>().add(offset)
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        let offset = if (*a).dataoffset != 0 {
+            (*a).dataoffset as usize
+        } else {
+            // ARR_OVERHEAD_NONULLS(ndim) = MAXALIGN(header + 2 * ndim * sizeof(int))
+            let ndim = (*a).ndim.max(0) as usize;
+            let unaligned =
+                std::mem::size_of::<pg_sys::ArrayType>() + 2 * ndim * std::mem::size_of::<i32>();
+            let align = pg_sys::MAXIMUM_ALIGNOF as usize;
+            unaligned.div_ceil(align) * align
+        };
+        a.cast::<u8>().add(offset)
+    }
 }
 
 impl<T: Element> FromDatum for ArrayArg<'_, T> {
@@ -164,41 +173,49 @@ impl<T: Element> FromDatum for ArrayArg<'_, T> {
         is_null: bool,
         _: pg_sys::Oid,
     ) -> Option<Self> {
-        if is_null || datum.is_null() {
-            return None;
+        // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+        unsafe {
+            if is_null || datum.is_null() {
+                return None;
+            }
+            // a plain (4-byte header, uncompressed, inline) array is read in
+            // place; anything else (compressed, out of line, short header,
+            // expanded) is flattened by pg_detoast_datum
+            let ptr = datum.cast_mut_ptr::<pg_sys::varlena>();
+            let detoasted = if pgrx::varatt_is_4b_u(ptr) {
+                ptr
+            } else {
+                pg_sys::pg_detoast_datum(ptr)
+            };
+            let ptr = NonNull::new(detoasted.cast::<pg_sys::ArrayType>())?;
+            if (*ptr.as_ptr()).elemtype != T::OID {
+                // not reachable through the SQL signatures
+                pgrx::error!(
+                    "churnkit: unexpected array element type {:?}",
+                    (*ptr.as_ptr()).elemtype
+                );
+            }
+            Some(ArrayArg {
+                ptr,
+                _elements: PhantomData,
+            })
         }
-        // a plain (4-byte header, uncompressed, inline) array is read in
-        // place; anything else (compressed, out of line, short header,
-        // expanded) is flattened by pg_detoast_datum
-        let ptr = datum.cast_mut_ptr::<pg_sys::varlena>();
-        let detoasted = if pgrx::varatt_is_4b_u(ptr) {
-            ptr
-        } else {
-            pg_sys::pg_detoast_datum(ptr)
-        };
-        let ptr = NonNull::new(detoasted.cast::<pg_sys::ArrayType>())?;
-        if (*ptr.as_ptr()).elemtype != T::OID {
-            // not reachable through the SQL signatures
-            pgrx::error!(
-                "churnkit: unexpected array element type {:?}",
-                (*ptr.as_ptr()).elemtype
-            );
-        }
-        Some(ArrayArg {
-            ptr,
-            _elements: PhantomData,
-        })
     }
 }
 
+// SAFETY: unboxes through FromDatum, which checks the array's element type
 unsafe impl<'fcx, T: Element + 'fcx> ArgAbi<'fcx> for ArrayArg<'fcx, T> {
     unsafe fn unbox_arg_unchecked(arg: Arg<'_, 'fcx>) -> Self {
-        let index = arg.index();
-        arg.unbox_arg_using_from_datum()
-            .unwrap_or_else(|| panic!("argument {index} must not be null"))
+        // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+        unsafe {
+            let index = arg.index();
+            arg.unbox_arg_using_from_datum()
+                .unwrap_or_else(|| panic!("argument {index} must not be null"))
+        }
     }
 }
 
+// SAFETY: the SQL type named is the one FromDatum reads (boolean[])
 unsafe impl SqlTranslatable for ArrayArg<'_, bool> {
     const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(ArrayArg<'_, bool>);
     const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;
@@ -207,6 +224,7 @@ unsafe impl SqlTranslatable for ArrayArg<'_, bool> {
     const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Err(ReturnsError::Datum);
 }
 
+// SAFETY: the SQL type named is the one FromDatum reads (double precision[])
 unsafe impl SqlTranslatable for ArrayArg<'_, f64> {
     const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(ArrayArg<'_, f64>);
     const TYPE_ORIGIN: TypeOrigin = TypeOrigin::External;

@@ -208,6 +208,7 @@ fn hidden_name(name: &OsStr, pid: u32) -> String {
 
 /// Exchange the directories `a` and `b` atomically.
 #[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
 fn swap(a: &Path, b: &Path) -> io::Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;

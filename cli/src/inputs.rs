@@ -699,7 +699,8 @@ pub fn check_parquet_footer(
     }
     let mut buf = vec![0u8; footer as usize];
     // footer <= MAX_PARQUET_FOOTER_BYTES (checked above): it fits an i64
-    let footer_i64 = i64::try_from(footer).map_err(|_| bad(format!("its footer has {footer} bytes")))?;
+    let footer_i64 =
+        i64::try_from(footer).map_err(|_| bad(format!("its footer has {footer} bytes")))?;
     f.seek(SeekFrom::End(-8 - footer_i64)).map_err(io)?;
     f.read_exact(&mut buf).map_err(io)?;
     // the parquet crate may panic on malformed metadata: caught here

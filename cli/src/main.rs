@@ -8,6 +8,9 @@
 //! * 101: an internal error (a panic; there should be none): one line
 //!   `churnkit: internal error: ...` on stderr.
 
+// the one unsafe call (renameat2, commit.rs) is allowed where it is
+#![deny(unsafe_code)]
+
 mod as_of;
 mod commit;
 mod demo;

@@ -1922,7 +1922,9 @@ mod tests {
     #[test]
     fn the_heatmap_shows_the_latest_cohorts_only() {
         let n = MAX_COHORTS + 5;
-        let days: Vec<i32> = (0..i32::try_from(n).unwrap_or(i32::MAX)).map(|i| JAN_2024 - 31 * i).collect();
+        let days: Vec<i32> = (0..i32::try_from(n).unwrap_or(i32::MAX))
+            .map(|i| JAN_2024 - 31 * i)
+            .collect();
         let b = batch(vec![
             ("cohort", Arc::new(Date32Array::from(days)) as ArrayRef),
             ("period", ints(&vec![0; n])),
@@ -1943,7 +1945,10 @@ mod tests {
         let n = WIDE_PERIODS + 2;
         let b = batch(vec![
             ("cohort", timestamps(&vec![JAN_2024; n])),
-            ("period", ints(&(0..i64::try_from(n).unwrap_or(i64::MAX)).collect::<Vec<_>>())),
+            (
+                "period",
+                ints(&(0..i64::try_from(n).unwrap_or(i64::MAX)).collect::<Vec<_>>()),
+            ),
             ("cohort_size", ints(&vec![8; n])),
             ("retained", ints(&vec![2; n])),
             ("retention_rate", floats(&vec![Some(0.25); n])),

@@ -30,6 +30,8 @@
 //! FROM events GROUP BY account_id
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod aggregate;
 mod common;
 pub mod microseconds;

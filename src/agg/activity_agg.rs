@@ -33,28 +33,31 @@ type ActivityAgg = Group<ActivityState, TextMemo<Granularity>>;
 pub unsafe extern "C-unwind" fn activity_agg_trans(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> pg_sys::Datum {
-    let [state, occurred_at, granularity] = v1::args(fcinfo) else {
-        error!("activity_agg_trans: expected 3 arguments");
-    };
-    let mut state = v1::internal(state);
-    let Some(ts) = v1::timestamptz(occurred_at) else {
-        return v1::return_internal(fcinfo, state);
-    };
-    let parse = |t: &str| Granularity::parse(F, "granularity", t);
-    let g = match v1::const_text(fcinfo, 1, parse) {
-        // the usual `activity_agg(occurred_at, 'month')`: parsed once per query
-        Some(g) => check(g),
-        None => match v1::text(granularity) {
-            Some(text) => {
-                let s = state_or_new(&mut state, fcinfo, ActivityAgg::default);
-                check(s.memo.get(text, parse))
-            }
-            None => return v1::return_internal(fcinfo, state),
-        },
-    };
-    let s = state_or_new(&mut state, fcinfo, ActivityAgg::default);
-    check(s.core.update(ts, g));
-    v1::return_internal(fcinfo, state)
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        let [state, occurred_at, granularity] = v1::args(fcinfo) else {
+            error!("activity_agg_trans: expected 3 arguments");
+        };
+        let mut state = v1::internal(state);
+        let Some(ts) = v1::timestamptz(occurred_at) else {
+            return v1::return_internal(fcinfo, state);
+        };
+        let parse = |t: &str| Granularity::parse(F, "granularity", t);
+        let g = match v1::const_text(fcinfo, 1, parse) {
+            // the usual `activity_agg(occurred_at, 'month')`: parsed once per query
+            Some(g) => check(g),
+            None => match v1::text(granularity) {
+                Some(text) => {
+                    let s = state_or_new(&mut state, fcinfo, ActivityAgg::default);
+                    check(s.memo.get(text, parse))
+                }
+                None => return v1::return_internal(fcinfo, state),
+            },
+        };
+        let s = state_or_new(&mut state, fcinfo, ActivityAgg::default);
+        check(s.core.update(ts, g));
+        v1::return_internal(fcinfo, state)
+    }
 }
 v1::function_info_v1!(pg_finfo_activity_agg_trans);
 

@@ -22,19 +22,22 @@ type TrendAgg = Group<TrendState>;
 pub unsafe extern "C-unwind" fn activity_trend_trans(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> pg_sys::Datum {
-    let [state, occurred_at, as_of, window_days] = v1::args(fcinfo) else {
-        error!("activity_trend_trans: expected 4 arguments");
-    };
-    let mut state = v1::internal(state);
-    if let (Some(ts), Some(as_of), Some(days)) = (
-        v1::timestamptz(occurred_at),
-        v1::timestamptz(as_of),
-        v1::int4(window_days),
-    ) {
-        let s = state_or_new(&mut state, fcinfo, TrendAgg::default);
-        check(s.core.update(ts, as_of, days as i64));
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        let [state, occurred_at, as_of, window_days] = v1::args(fcinfo) else {
+            error!("activity_trend_trans: expected 4 arguments");
+        };
+        let mut state = v1::internal(state);
+        if let (Some(ts), Some(as_of), Some(days)) = (
+            v1::timestamptz(occurred_at),
+            v1::timestamptz(as_of),
+            v1::int4(window_days),
+        ) {
+            let s = state_or_new(&mut state, fcinfo, TrendAgg::default);
+            check(s.core.update(ts, as_of, days as i64));
+        }
+        v1::return_internal(fcinfo, state)
     }
-    v1::return_internal(fcinfo, state)
 }
 v1::function_info_v1!(pg_finfo_activity_trend_trans);
 

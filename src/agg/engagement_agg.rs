@@ -24,18 +24,21 @@ type EngagementAgg = Group<EngagementSummary>;
 pub unsafe extern "C-unwind" fn engagement_agg_trans(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> pg_sys::Datum {
-    let [state, occurred_at, duration_seconds, is_key_action] = v1::args(fcinfo) else {
-        error!("engagement_agg_trans: expected 4 arguments");
-    };
-    let mut state = v1::internal(state);
-    if let Some(ts) = v1::timestamptz(occurred_at) {
-        let s = state_or_new(&mut state, fcinfo, EngagementAgg::default);
-        check(
-            s.core
-                .update(ts, v1::float8(duration_seconds), v1::boolean(is_key_action)),
-        );
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        let [state, occurred_at, duration_seconds, is_key_action] = v1::args(fcinfo) else {
+            error!("engagement_agg_trans: expected 4 arguments");
+        };
+        let mut state = v1::internal(state);
+        if let Some(ts) = v1::timestamptz(occurred_at) {
+            let s = state_or_new(&mut state, fcinfo, EngagementAgg::default);
+            check(
+                s.core
+                    .update(ts, v1::float8(duration_seconds), v1::boolean(is_key_action)),
+            );
+        }
+        v1::return_internal(fcinfo, state)
     }
-    v1::return_internal(fcinfo, state)
 }
 v1::function_info_v1!(pg_finfo_engagement_agg_trans);
 

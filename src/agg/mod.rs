@@ -152,9 +152,12 @@ unsafe fn new_in_aggregate_context<S: AggState>(
     fcinfo: pg_sys::FunctionCallInfo,
     state: impl FnOnce() -> S,
 ) -> Internal {
-    let cx = aggregate_context::<S>(fcinfo);
-    let state = in_context(cx, state);
-    new_in_context(PgMemoryContexts::For(cx), state)
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        let cx = aggregate_context::<S>(fcinfo);
+        let state = in_context(cx, state);
+        new_in_context(PgMemoryContexts::For(cx), state)
+    }
 }
 
 /// The aggregate memory context of the call.
@@ -164,14 +167,17 @@ unsafe fn new_in_aggregate_context<S: AggState>(
 unsafe fn aggregate_context<S: AggState>(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> pg_sys::MemoryContext {
-    let mut cx: pg_sys::MemoryContext = std::ptr::null_mut();
-    if fcinfo.is_null() || pg_sys::AggCheckCallContext(fcinfo, &mut cx) == 0 || cx.is_null() {
-        error!(
-            "{}: a support function was called outside an aggregate",
-            S::NAME
-        );
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        let mut cx: pg_sys::MemoryContext = std::ptr::null_mut();
+        if fcinfo.is_null() || pg_sys::AggCheckCallContext(fcinfo, &mut cx) == 0 || cx.is_null() {
+            error!(
+                "{}: a support function was called outside an aggregate",
+                S::NAME
+            );
+        }
+        cx
     }
-    cx
 }
 
 /// Run `f` (which makes or grows states) with the states' collections
@@ -196,7 +202,9 @@ unsafe fn pg_alloc(cx: *mut std::ffi::c_void, size: usize) -> *mut u8 {
         pg_sys::MemoryContextAllocExtended(
             cx.cast(),
             size,
-            (pg_sys::MCXT_ALLOC_HUGE | pg_sys::MCXT_ALLOC_NO_OOM) as i32,
+            // two flag bits (0x01 | 0x02): the int the C signature takes
+            #[allow(clippy::cast_possible_wrap)]
+            ((pg_sys::MCXT_ALLOC_HUGE | pg_sys::MCXT_ALLOC_NO_OOM) as i32),
         )
         .cast()
     }
@@ -222,11 +230,14 @@ fn new_in_context<S: AggState>(mut cx: PgMemoryContexts, state: S) -> Internal {
 /// state: the tag is checked).
 #[inline(always)]
 unsafe fn state_mut<S: AggState>(internal: &mut Internal) -> Option<&mut S> {
-    let tagged = internal.get_mut::<Tagged<S>>()?;
-    if tagged.tag != S::TAG {
-        foreign_state(S::NAME);
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        let tagged = internal.get_mut::<Tagged<S>>()?;
+        if tagged.tag != S::TAG {
+            foreign_state(S::NAME);
+        }
+        Some(&mut tagged.state)
     }
-    Some(&mut tagged.state)
 }
 
 #[cold]
@@ -245,10 +256,13 @@ unsafe fn state_or_new<S: AggState>(
     fcinfo: pg_sys::FunctionCallInfo,
     new: impl FnOnce() -> S,
 ) -> &mut S {
-    if !internal.initialized() {
-        *internal = new_in_aggregate_context(fcinfo, new);
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        if !internal.initialized() {
+            *internal = new_in_aggregate_context(fcinfo, new);
+        }
+        state_mut(internal).expect("initialised above")
     }
-    state_mut(internal).expect("initialised above")
 }
 
 /// `COMBINEFUNC`: merge `b` into `a` (in the aggregate memory context).

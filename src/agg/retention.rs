@@ -21,18 +21,21 @@ type RetentionAgg = Group<RetentionState>;
 #[pg_guard]
 #[unsafe(no_mangle)]
 pub unsafe extern "C-unwind" fn retention_trans(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
-    let [state, conditions] = v1::args(fcinfo) else {
-        error!("retention_trans: expected 2 arguments");
-    };
-    let mut state = v1::internal(state);
-    if let Some(c) = v1::array::<bool>(conditions) {
-        if let Err(e) = c.one_dimensional(F, "conditions") {
-            raise(&e);
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        let [state, conditions] = v1::args(fcinfo) else {
+            error!("retention_trans: expected 2 arguments");
+        };
+        let mut state = v1::internal(state);
+        if let Some(c) = v1::array::<bool>(conditions) {
+            if let Err(e) = c.one_dimensional(F, "conditions") {
+                raise(&e);
+            }
+            let s = state_or_new(&mut state, fcinfo, RetentionAgg::default);
+            check(s.core.update(c.iter(), c.len()));
         }
-        let s = state_or_new(&mut state, fcinfo, RetentionAgg::default);
-        check(s.core.update(c.iter(), c.len()));
+        v1::return_internal(fcinfo, state)
     }
-    v1::return_internal(fcinfo, state)
 }
 v1::function_info_v1!(pg_finfo_retention_trans);
 

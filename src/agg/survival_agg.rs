@@ -24,15 +24,18 @@ type SurvivalAgg = Group<SurvivalSummary>;
 pub unsafe extern "C-unwind" fn survival_agg_trans(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> pg_sys::Datum {
-    let [state, tenure_days, churned] = v1::args(fcinfo) else {
-        error!("survival_agg_trans: expected 3 arguments");
-    };
-    let mut state = v1::internal(state);
-    if let Some(t) = v1::float8(tenure_days) {
-        let s = state_or_new(&mut state, fcinfo, SurvivalAgg::default);
-        check(s.core.update(t, v1::boolean(churned)));
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        let [state, tenure_days, churned] = v1::args(fcinfo) else {
+            error!("survival_agg_trans: expected 3 arguments");
+        };
+        let mut state = v1::internal(state);
+        if let Some(t) = v1::float8(tenure_days) {
+            let s = state_or_new(&mut state, fcinfo, SurvivalAgg::default);
+            check(s.core.update(t, v1::boolean(churned)));
+        }
+        v1::return_internal(fcinfo, state)
     }
-    v1::return_internal(fcinfo, state)
 }
 v1::function_info_v1!(pg_finfo_survival_agg_trans);
 

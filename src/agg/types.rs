@@ -38,7 +38,11 @@ fn to_varlena(bytes: &[u8]) -> pg_sys::Datum {
     unsafe {
         let ptr = pg_sys::palloc(total).cast::<u8>();
         std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr.add(pg_sys::VARHDRSZ), bytes.len());
-        pgrx::set_varsize_4b(ptr.cast(), total as i32);
+        // a summary is far below 1 GB (Postgres' varlena limit)
+        pgrx::set_varsize_4b(
+            ptr.cast(),
+            i32::try_from(total).expect("a varlena is below 1 GB"),
+        );
         pg_sys::Datum::from(ptr)
     }
 }
@@ -49,8 +53,11 @@ fn to_varlena(bytes: &[u8]) -> pg_sys::Datum {
 /// # Safety
 /// `datum` must be a non-NULL varlena datum.
 unsafe fn varlena_bytes<'a>(datum: pg_sys::Datum) -> &'a [u8] {
-    let v = pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr());
-    pgrx::varlena::varlena_to_byte_slice(v)
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        let v = pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr());
+        pgrx::varlena::varlena_to_byte_slice(v)
+    }
 }
 
 /// Declares one summary type around a core type with `encode`, `decode`,
@@ -93,6 +100,8 @@ macro_rules! summary_type {
 
         impl FromDatum for $name {
             unsafe fn from_polymorphic_datum(datum: pg_sys::Datum, is_null: bool, _: pg_sys::Oid) -> Option<Self> {
+// SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+unsafe {
                 if is_null || datum.is_null() {
                     return None;
                 }
@@ -100,23 +109,29 @@ macro_rules! summary_type {
                     Ok(v) => Some($name(v)),
                     Err(e) => raise(&e),
                 }
-            }
+            }}
         }
 
+        // SAFETY: box_into returns a varlena datum of the type's own bytes
         unsafe impl BoxRet for $name {
             unsafe fn box_into<'fcx>(self, fcinfo: &mut FcInfo<'fcx>) -> Datum<'fcx> {
+// SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+unsafe {
                 match self.into_datum() {
                     None => fcinfo.return_null(),
                     Some(datum) => fcinfo.return_raw_datum(datum),
                 }
-            }
+            }}
         }
 
+        // SAFETY: unboxes through FromDatum, which reads a varlena of this type
         unsafe impl<'fcx> ArgAbi<'fcx> for $name {
             unsafe fn unbox_arg_unchecked(arg: Arg<'_, 'fcx>) -> Self {
+// SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+unsafe {
                 let index = arg.index();
                 arg.unbox_arg_using_from_datum().unwrap_or_else(|| panic!("argument {index} must not be null"))
-            }
+            }}
         }
 
         /// Binary output (`COPY ... (FORMAT binary)`): core's bytes.

@@ -31,11 +31,14 @@ pub(crate) use function_info_v1;
 /// `fcinfo` must be the call's valid `FunctionCallInfo`.
 #[inline(always)]
 pub(crate) unsafe fn args<'a>(fcinfo: pg_sys::FunctionCallInfo) -> &'a [pg_sys::NullableDatum] {
-    (*fcinfo).args.as_slice((*fcinfo).nargs.max(0) as usize)
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe { (*fcinfo).args.as_slice((*fcinfo).nargs.max(0) as usize) }
 }
 
 /// A `timestamptz` argument as a core timestamp.
 #[inline(always)]
+// a by-value int8 datum: its bits are the i64 (the cast reinterprets, by design)
+#[allow(clippy::cast_possible_wrap)]
 pub(crate) fn timestamptz(a: &pg_sys::NullableDatum) -> Option<i64> {
     (!a.isnull).then(|| churnkit_core::time::from_pg_timestamp(a.value.value() as i64))
 }
@@ -54,6 +57,8 @@ pub(crate) fn boolean(a: &pg_sys::NullableDatum) -> Option<bool> {
 
 /// An `integer` argument.
 #[inline(always)]
+// DatumGetInt32: the low 32 bits are the int (the cast truncates, by design)
+#[allow(clippy::cast_possible_wrap, clippy::cast_possible_truncation)]
 pub(crate) fn int4(a: &pg_sys::NullableDatum) -> Option<i32> {
     (!a.isnull).then(|| a.value.value() as i32)
 }
@@ -64,11 +69,14 @@ pub(crate) fn int4(a: &pg_sys::NullableDatum) -> Option<i32> {
 /// The argument must be an `interval`.
 #[inline(always)]
 pub(crate) unsafe fn interval(a: &pg_sys::NullableDatum) -> Option<(i32, i32, i64)> {
-    if a.isnull {
-        return None;
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        if a.isnull {
+            return None;
+        }
+        let i = a.value.cast_mut_ptr::<pg_sys::Interval>().read();
+        Some((i.month, i.day, i.time))
     }
-    let i = a.value.cast_mut_ptr::<pg_sys::Interval>().read();
-    Some((i.month, i.day, i.time))
 }
 
 /// The bytes of a `text` argument: read in place unless it is compressed
@@ -78,15 +86,18 @@ pub(crate) unsafe fn interval(a: &pg_sys::NullableDatum) -> Option<(i32, i32, i6
 /// The argument must be a `text` (or other varlena).
 #[inline(always)]
 pub(crate) unsafe fn text<'a>(a: &pg_sys::NullableDatum) -> Option<&'a [u8]> {
-    if a.isnull {
-        return None;
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        if a.isnull {
+            return None;
+        }
+        let mut p = a.value.cast_mut_ptr::<pg_sys::varlena>();
+        let inline = pgrx::varatt_is_4b_u(p) || (pgrx::varatt_is_1b(p) && !pgrx::varatt_is_1b_e(p));
+        if !inline {
+            p = pg_sys::pg_detoast_datum_packed(p);
+        }
+        Some(pgrx::varlena_to_byte_slice(p))
     }
-    let mut p = a.value.cast_mut_ptr::<pg_sys::varlena>();
-    let inline = pgrx::varatt_is_4b_u(p) || (pgrx::varatt_is_1b(p) && !pgrx::varatt_is_1b_e(p));
-    if !inline {
-        p = pg_sys::pg_detoast_datum_packed(p);
-    }
-    Some(pgrx::varlena_to_byte_slice(p))
 }
 
 /// An array argument (see [`crate::array::ArrayArg`]).
@@ -97,11 +108,14 @@ pub(crate) unsafe fn text<'a>(a: &pg_sys::NullableDatum) -> Option<&'a [u8]> {
 pub(crate) unsafe fn array<'a, T: crate::array::Element>(
     a: &pg_sys::NullableDatum,
 ) -> Option<crate::array::ArrayArg<'a, T>> {
-    <crate::array::ArrayArg<'a, T> as pgrx::FromDatum>::from_polymorphic_datum(
-        a.value,
-        a.isnull,
-        pg_sys::InvalidOid,
-    )
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        <crate::array::ArrayArg<'a, T> as pgrx::FromDatum>::from_polymorphic_datum(
+            a.value,
+            a.isnull,
+            pg_sys::InvalidOid,
+        )
+    }
 }
 
 /// An `internal` argument (NULL = no state yet).
@@ -119,11 +133,14 @@ pub(crate) unsafe fn return_internal(
     fcinfo: pg_sys::FunctionCallInfo,
     state: pgrx::Internal,
 ) -> pg_sys::Datum {
-    match state.unwrap() {
-        Some(d) => d,
-        None => {
-            (*fcinfo).isnull = true;
-            pg_sys::Datum::from(0usize)
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        match state.unwrap() {
+            Some(d) => d,
+            None => {
+                (*fcinfo).isnull = true;
+                pg_sys::Datum::from(0usize)
+            }
         }
     }
 }
@@ -163,15 +180,18 @@ pub(crate) unsafe fn const_text<V: Copy + 'static>(
     arg: usize,
     parse: impl FnOnce(&str) -> churnkit_core::Result<V>,
 ) -> Option<churnkit_core::Result<V>> {
-    let flinfo = (*fcinfo).flinfo;
-    let known = (*flinfo).fn_extra.cast::<ConstText<V>>();
-    if !known.is_null() {
-        return match *known {
-            ConstText::Parsed(v) => Some(Ok(v)),
-            ConstText::PerRow => None,
-        };
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        let flinfo = (*fcinfo).flinfo;
+        let known = (*flinfo).fn_extra.cast::<ConstText<V>>();
+        if !known.is_null() {
+            return match *known {
+                ConstText::Parsed(v) => Some(Ok(v)),
+                ConstText::PerRow => None,
+            };
+        }
+        const_text_first(fcinfo, arg, parse)
     }
-    const_text_first(fcinfo, arg, parse)
 }
 
 #[inline(never)]
@@ -180,21 +200,24 @@ unsafe fn const_text_first<V: Copy + 'static>(
     arg: usize,
     parse: impl FnOnce(&str) -> churnkit_core::Result<V>,
 ) -> Option<churnkit_core::Result<V>> {
-    let known = match constant_text_arg(fcinfo, arg) {
-        Some(text) => match parse(&String::from_utf8_lossy(text)) {
-            Ok(v) => ConstText::Parsed(v),
-            Err(e) => return Some(Err(e)),
-        },
-        None => ConstText::PerRow,
-    };
-    let flinfo = (*fcinfo).flinfo;
-    let slot = pg_sys::MemoryContextAlloc((*flinfo).fn_mcxt, size_of::<ConstText<V>>())
-        .cast::<ConstText<V>>();
-    slot.write(known);
-    (*flinfo).fn_extra = slot.cast();
-    match known {
-        ConstText::Parsed(v) => Some(Ok(v)),
-        ConstText::PerRow => None,
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        let known = match constant_text_arg(fcinfo, arg) {
+            Some(text) => match parse(&String::from_utf8_lossy(text)) {
+                Ok(v) => ConstText::Parsed(v),
+                Err(e) => return Some(Err(e)),
+            },
+            None => ConstText::PerRow,
+        };
+        let flinfo = (*fcinfo).flinfo;
+        let slot = pg_sys::MemoryContextAlloc((*flinfo).fn_mcxt, size_of::<ConstText<V>>())
+            .cast::<ConstText<V>>();
+        slot.write(known);
+        (*flinfo).fn_extra = slot.cast();
+        match known {
+            ConstText::Parsed(v) => Some(Ok(v)),
+            ConstText::PerRow => None,
+        }
     }
 }
 
@@ -202,27 +225,30 @@ unsafe fn const_text_first<V: Copy + 'static>(
 /// non-NULL `Const` in the query's `Aggref` (constants are folded by the
 /// planner, so `'month'::varchar` is one too).
 unsafe fn constant_text_arg<'a>(fcinfo: pg_sys::FunctionCallInfo, arg: usize) -> Option<&'a [u8]> {
-    let aggref = pg_sys::AggGetAggref(fcinfo);
-    if aggref.is_null() {
-        return None; // e.g. called by a window aggregate
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        let aggref = pg_sys::AggGetAggref(fcinfo);
+        if aggref.is_null() {
+            return None; // e.g. called by a window aggregate
+        }
+        let args = (*aggref).args;
+        if args.is_null() || (*args).length as usize <= arg {
+            return None;
+        }
+        let entry = (*(*args).elements.add(arg))
+            .ptr_value
+            .cast::<pg_sys::TargetEntry>();
+        let expr = (*entry).expr.cast::<pg_sys::Node>();
+        if expr.is_null() || (*expr).type_ != pg_sys::NodeTag::T_Const {
+            return None;
+        }
+        let c = expr.cast::<pg_sys::Const>();
+        if (*c).constisnull || (*c).consttype != pg_sys::TEXTOID {
+            return None;
+        }
+        text(&pg_sys::NullableDatum {
+            value: (*c).constvalue,
+            isnull: false,
+        })
     }
-    let args = (*aggref).args;
-    if args.is_null() || (*args).length as usize <= arg {
-        return None;
-    }
-    let entry = (*(*args).elements.add(arg))
-        .ptr_value
-        .cast::<pg_sys::TargetEntry>();
-    let expr = (*entry).expr.cast::<pg_sys::Node>();
-    if expr.is_null() || (*expr).type_ != pg_sys::NodeTag::T_Const {
-        return None;
-    }
-    let c = expr.cast::<pg_sys::Const>();
-    if (*c).constisnull || (*c).consttype != pg_sys::TEXTOID {
-        return None;
-    }
-    text(&pg_sys::NullableDatum {
-        value: (*c).constvalue,
-        isnull: false,
-    })
 }

@@ -72,22 +72,25 @@ impl FunnelAgg {
 pub unsafe extern "C-unwind" fn window_funnel_trans(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> pg_sys::Datum {
-    let (state, window, occurred_at, steps, mode) = match v1::args(fcinfo) {
-        [s, w, t, st] => (s, w, t, st, Some(&b""[..])),
-        [s, w, t, st, m] => (s, w, t, st, v1::text(m)),
-        _ => error!("window_funnel_trans: expected 4 or 5 arguments"),
-    };
-    let mut state = v1::internal(state);
-    if let (Some(window), Some(ts), Some(steps), Some(mode)) = (
-        v1::interval(window),
-        v1::timestamptz(occurred_at),
-        v1::array::<bool>(steps),
-        mode,
-    ) {
-        let s = state_or_new(&mut state, fcinfo, FunnelAgg::default);
-        s.update(window, ts, &steps, mode);
+    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
+    unsafe {
+        let (state, window, occurred_at, steps, mode) = match v1::args(fcinfo) {
+            [s, w, t, st] => (s, w, t, st, Some(&b""[..])),
+            [s, w, t, st, m] => (s, w, t, st, v1::text(m)),
+            _ => error!("window_funnel_trans: expected 4 or 5 arguments"),
+        };
+        let mut state = v1::internal(state);
+        if let (Some(window), Some(ts), Some(steps), Some(mode)) = (
+            v1::interval(window),
+            v1::timestamptz(occurred_at),
+            v1::array::<bool>(steps),
+            mode,
+        ) {
+            let s = state_or_new(&mut state, fcinfo, FunnelAgg::default);
+            s.update(window, ts, &steps, mode);
+        }
+        v1::return_internal(fcinfo, state)
     }
-    v1::return_internal(fcinfo, state)
 }
 v1::function_info_v1!(pg_finfo_window_funnel_trans);
 

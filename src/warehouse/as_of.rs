@@ -38,10 +38,12 @@ fn as_of() -> TimestampWithTimeZone {
     // until the next change of the setting, and is copied before anything
     // that could change it.
     let raw = unsafe { pg_sys::GetConfigOption(SETTING.as_ptr(), true, false) };
+    // SAFETY: reads the backend's transaction start; no arguments
     let xact_start = unsafe { pg_sys::GetCurrentTransactionStartTimestamp() };
     let text = if raw.is_null() {
         &[][..]
     } else {
+        // SAFETY: raw is a non-NULL, NUL-terminated GUC string (see above)
         unsafe { CStr::from_ptr(raw) }.to_bytes()
     };
     if text.iter().all(|b| b.is_ascii_whitespace()) {

@@ -66,7 +66,7 @@ fn warehouse_views() -> TableIterator<
 > {
     TableIterator::new(VIEW_FILES.iter().map(|v| {
         (
-            v.position as i32,
+            i32::try_from(v.position).expect("a handful of views"),
             v.name,
             v.sql,
             v.description,

@@ -3,6 +3,7 @@
 //! (first byte = format version) shared by both engines' partial aggregation.
 
 pub mod activity;
+#[allow(unsafe_code)]
 pub mod alloc;
 pub mod codec;
 pub mod engagement;

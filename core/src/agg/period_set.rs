@@ -233,7 +233,9 @@ impl PeriodSet {
                 .enumerate()
                 .rev()
                 .find(|(_, &w)| w != 0)
-                .map(|(i, &w)| base + super::len_as_i64(i) * 64 + 63 - i64::from(w.leading_zeros())),
+                .map(|(i, &w)| {
+                    base + super::len_as_i64(i) * 64 + 63 - i64::from(w.leading_zeros())
+                }),
             Repr::Sorted(items) => items.last().copied(),
         }
     }

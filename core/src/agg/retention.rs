@@ -1,5 +1,5 @@
 //! `retention(conditions boolean[])` with ClickHouse `retention()` semantics:
-//! r[1] = any(c1); r[k] = any(c1) AND any(ck).
+//! `r[1] = any(c1)`; `r[k] = any(c1) AND any(ck)`.
 
 use super::codec::{Reader, Writer};
 use super::state::State;

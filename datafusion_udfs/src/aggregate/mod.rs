@@ -8,9 +8,9 @@
 //! unchanged. The summary aggregates (`engagement_agg`, `activity_agg`,
 //! `survival_agg`) return those same bytes.
 //!
-//! [`CoreAgg`] says, per aggregate, how to read one input row into a core
+//! `CoreAgg` says, per aggregate, how to read one input row into a core
 //! state, how to merge an encoded state and how to finish; the generic
-//! [`CoreAccumulator`] (one group) and [`CoreGroupsAccumulator`] (a `Vec` of
+//! `CoreAccumulator` (one group) and `CoreGroupsAccumulator` (a `Vec` of
 //! core states indexed by group) do the rest. Encoding happens only when
 //! DataFusion asks for the intermediate state (`state()`) or when a summary is
 //! emitted (`evaluate()`), never per row.

@@ -59,8 +59,10 @@ fn events(rows: usize) -> RecordBatch {
             // accounts start at different times, so cohorts differ
             let start = (a % 5) * 30 * DAY;
             ts.append_value(
-            JAN_1_2024 + start + i64::try_from(rng.below((182 * DAY - start).unsigned_abs())).unwrap(),
-        );
+                JAN_1_2024
+                    + start
+                    + i64::try_from(rng.below((182 * DAY - start).unsigned_abs())).unwrap(),
+            );
         }
         let e = EVENTS[(rng.below(100) as usize * rng.below(100) as usize / 2000).min(4)];
         name.append_value(e);

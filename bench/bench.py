@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""churnkit benchmarks (issue #3): one command, ratios measured in the same run.
+"""churnkit benchmarks: one command, ratios measured in the same run.
 
     bash bench/run.sh                      # default: 50,000 accounts, >= 10M events
     bash bench/run.sh --accounts 5000      # a quick run

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command for the benchmarks of issue #3 (not part of CI: it takes minutes
+# One command for the benchmarks of BENCHMARKS.md (not part of CI: it takes minutes
 # and a release build). Installs what is missing, builds churnkit in release,
 # installs the extension (release), starts a throw-away PostgreSQL 15, runs
 # bench/bench.py and writes BENCHMARKS.md.

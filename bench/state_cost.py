@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Postgres cost of issue #8's hardening of the aggregate states, before and
+"""Postgres cost of 0.2.0's hardening (docs/reliability.md) of the aggregate states, before and
 after: the same queries on the same table, timed with churnkit 0.1.0's
 release build and with the current one (see bench/state_cost.sh, which
 builds and installs both and calls this once per build).

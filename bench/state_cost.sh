@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command (not part of CI: two release builds): the Postgres cost of
-# issue #8's state hardening, churnkit 0.1.0 (commit bcd9d2f) against the
+# 0.2.0's state hardening (docs/reliability.md), churnkit 0.1.0 (commit bcd9d2f) against the
 # current tree, same table, same cluster, alternating builds.
 #
 #   bash bench/state_cost.sh [--rows N] [--accounts N] [--repeat N]

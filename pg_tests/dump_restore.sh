@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The churn database survives pg_dump / pg_restore (issue #4, DESIGN.md §4).
+# The churn database survives pg_dump / pg_restore (docs/warehouse.md).
 #
 #   cargo pgrx install -p churnkit --pg-config /usr/lib/postgresql/15/bin/pg_config   # first
 #   bash pg_tests/dump_restore.sh

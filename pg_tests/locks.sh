@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Locks (issue #8, finding 7), with real concurrent sessions:
+# Locks (docs/reliability.md), with real concurrent sessions:
 #   1. a reader's open transaction does not block refresh() (0.1.0: plain
 #      REFRESH MATERIALIZED VIEW waited for it, and every later reader queued
 #      behind the refresh);

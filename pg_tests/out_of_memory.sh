@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # An allocation failure is a clean `out of memory` ERROR, never a crash
-# (issue #8, finding 1).
+# (docs/reliability.md).
 #
 #   bash pg_tests/out_of_memory.sh      # once the extension is installed
 #

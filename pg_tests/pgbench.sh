@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A pgbench mixed load on churnkit (issue #8), outside the test command:
+# A pgbench mixed load on churnkit, outside the test command:
 #
 #   bash pg_tests/pgbench.sh [CLIENTS [SECONDS]]     # default 8 clients, 60 s
 #

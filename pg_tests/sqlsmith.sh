@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A bounded sqlsmith run against a database with churnkit set up (issue #8).
+# A bounded sqlsmith run against a database with churnkit set up.
 #
 #   bash pg_tests/sqlsmith.sh [QUERIES [SEED]]     # default 3000 queries, seed 8
 #

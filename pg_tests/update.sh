@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The update test (issue #8): churnkit 0.1.0 -> the current version with
+# The update test: churnkit 0.1.0 -> the current version with
 # ALTER EXTENSION churnkit UPDATE loses nothing and ends where a fresh
 # install does.
 #

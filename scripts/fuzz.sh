@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The decoder fuzz target (issue #8): libFuzzer, coverage-guided, through
+# The decoder fuzz target: libFuzzer, coverage-guided, through
 # cargo fuzz (installed when missing; stable Rust, no sanitizer).
 #
 #   bash scripts/fuzz.sh [RUNS [JOBS]]   # default 10000000 runs, 1 job

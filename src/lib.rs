@@ -6,7 +6,7 @@
 //! (see [`error`]). All objects are created in schema `churnkit`
 //! (`schema = churnkit` in churnkit.control).
 //!
-//! * [`scalar`]: the scalar functions of DESIGN.md §3.1;
+//! * [`scalar`]: the scalar functions of docs/functions.md;
 //! * [`agg`]: the aggregates of §3.2, their summary types and accessors;
 //! * [`warehouse`]: the warehouse layer of §4 — `as_of()`, the view SQL of
 //!   `sql/views/` embedded by `build.rs`, `setup()`, `record_churn()`,

@@ -184,7 +184,7 @@ mod tests {
             .unwrap_err()
             .contains("'yesterday' is not a timestamp"));
         assert!(parse_as_of("2024-13-01").is_err());
-        // issue #8: the whole range of Postgres' timestamps that churnkit
+        // the whole range of Postgres' timestamps that churnkit
         // computes with, not Arrow's 1677..2262
         assert_eq!(
             parse_as_of("1500-03-01T00:00:00Z"),

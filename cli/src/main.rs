@@ -1,4 +1,4 @@
-//! `churnkit`: the command-line ETL job (DESIGN.md §4). Each verb lives in its
+//! `churnkit`: the command-line ETL job (docs/warehouse.md). Each verb lives in its
 //! own module; `main` only parses the command line, runs the verb and turns
 //! its outcome into an exit code:
 //!

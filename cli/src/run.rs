@@ -1,4 +1,4 @@
-//! `churnkit run`: the ETL job of DESIGN.md §4 on files. Maps the input files
+//! `churnkit run`: the ETL job of docs/warehouse.md on files. Maps the input files
 //! onto the input contract (see [`crate::inputs`]), runs the twelve warehouse
 //! views of `sql/views/` (embedded at build time, the same SQL as Postgres),
 //! writes each to `DIR/<view>.parquet` (or `.csv`), renders

@@ -62,7 +62,7 @@ fn as_of_returns_the_given_instant_in_utc_microseconds() {
         ]),
         "a\n2024-02-29T13:45:10.123456Z\n"
     );
-    // issue #8: before 1677 and after 2262 too (0.1.0 took Arrow's
+    // before 1677 and after 2262 too (0.1.0 took Arrow's
     // nanosecond range only), as Postgres's churnkit.as_of does
     for (spelling, shown) in [
         ("1500-03-01T12:00:00Z", "1500-03-01T12:00:00Z"),

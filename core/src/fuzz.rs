@@ -1,4 +1,4 @@
-//! The decoder fuzz target's body (issue #8): arbitrary bytes into every
+//! The decoder fuzz target's body: arbitrary bytes into every
 //! decoder of a stored summary and of an aggregate's partial state, then
 //! every accessor. Run by `fuzz/` (cargo fuzz, libFuzzer: `scripts/fuzz.sh`,
 //! 10 M cases) and, on a seeded corpus of valid and mutated values, by

@@ -1,4 +1,4 @@
-//! Round trips are total (issue #8): every value a summary type can hold —
+//! Round trips are total: every value a summary type can hold —
 //! what any aggregate produces today, and what churnkit 0.1.0 stored (its
 //! `±infinity` were the ends of `i64`) — reads back through its text form
 //! and its binary form to the same bytes and the same accessor results; and

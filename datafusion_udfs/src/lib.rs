@@ -18,7 +18,7 @@
 //! Timestamps are `Timestamp(Microsecond, "UTC")`; other timestamp units and
 //! zones, dates and timestamp strings are accepted by coercion.
 //!
-//! The aggregates ([`aggregate`], DESIGN.md §3.2) run partially per partition
+//! The aggregates ([`aggregate`], docs/aggregates.md) run partially per partition
 //! and merge: their one intermediate state column is `Binary`, holding
 //! churnkit-core's versioned encoding of the state. The summary types
 //! (`engagement_summary`, `activity`, `survival_summary`) are `Binary`
@@ -48,7 +48,7 @@ use datafusion::prelude::SessionContext;
 pub use common::{exec_err, f64_list_type, timestamp_type};
 
 /// Every churnkit scalar function: the scores and classifications of
-/// DESIGN.md §3.1 and the accessors of the summaries of §3.2.
+/// docs/functions.md and the accessors of the summaries of docs/aggregates.md.
 pub fn all_scalar_udfs() -> Vec<ScalarUDF> {
     vec![
         ScalarUDF::from(scalar::EngagementScoreFunc::new()),
@@ -71,7 +71,7 @@ pub fn all_scalar_udfs() -> Vec<ScalarUDF> {
     ]
 }
 
-/// Every churnkit aggregate (DESIGN.md §3.2).
+/// Every churnkit aggregate (docs/aggregates.md).
 pub fn all_aggregate_udfs() -> Vec<AggregateUDF> {
     vec![
         AggregateUDF::from(aggregate::EngagementAggFunc::new()),

@@ -6,7 +6,7 @@
 //! 1677-09-21 .. 2262-04-11: the view SQL's idiom for a date's UTC midnight,
 //! `CAST(d AS TIMESTAMP) AT TIME ZONE 'UTC'`, failed for any date before 1677
 //! ("converted value exceeds the representable i64 range") while Postgres
-//! computes it (issue #8). This rewrite, registered with the functions,
+//! computes it. This rewrite, registered with the functions,
 //! turns a cast to nanoseconds of a date or of a timestamp in seconds,
 //! milliseconds or microseconds into a cast to microseconds (same zone):
 //! no value of those types loses precision, and none is out of range. A cast

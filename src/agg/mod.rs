@@ -1,4 +1,4 @@
-//! Aggregates of DESIGN.md §3.2 (signatures: issue #3) and their summary
+//! Aggregates of docs/aggregates.md and their summary
 //! types and accessors.
 //!
 //! # How an aggregate is built

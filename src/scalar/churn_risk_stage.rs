@@ -1,4 +1,4 @@
-//! `churnkit.churn_risk_stage(...)`: NOT strict (see issue #2).
+//! `churnkit.churn_risk_stage(...)`: NOT strict (NULLs have meanings, see docs/functions.md).
 
 use crate::error::check;
 use crate::scalar::to_core_ts;

@@ -1,4 +1,4 @@
-//! Scalar functions of DESIGN.md §3.1 (signatures: issue #2), one file each.
+//! Scalar functions of docs/functions.md, one file each.
 
 mod business_hours_between;
 mod churn_risk_stage;

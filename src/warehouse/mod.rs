@@ -1,4 +1,4 @@
-//! The warehouse layer of DESIGN.md §4 (issue #4), Postgres side.
+//! The warehouse layer of docs/warehouse.md, Postgres side.
 //!
 //! * [`views`]: the shared view SQL of `sql/views/`, embedded at compile
 //!   time by `build.rs` (a `NN_<view>.postgres.sql` override wins over the

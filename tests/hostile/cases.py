@@ -1,4 +1,4 @@
-"""The hostile-input catalogue (issue #8): SQL a hostile or careless user
+"""The hostile-input catalogue: SQL a hostile or careless user
 might send, each with its expected outcome, in Postgres and in DataFusion
 (`churnkit sql`), and command lines for the CLI.
 

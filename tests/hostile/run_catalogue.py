@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Run the hostile-input catalogue (tests/hostile/cases.py, issue #8) in
+"""Run the hostile-input catalogue (tests/hostile/cases.py, see docs/reliability.md) in
 Postgres, in DataFusion (`churnkit sql`) and through the CLI.
 
 Every case must give its expected outcome (SQLSTATE and message prefix, NULL,

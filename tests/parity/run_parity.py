@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Cross-engine parity of every scalar function (issue #2).
+"""Cross-engine parity of every scalar function.
 
 Generates a few thousand argument rows from a fixed seed (boundaries, NULLs,
 odd time zones and granularities included), sends the same SQL text through

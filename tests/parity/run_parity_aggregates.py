@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Cross-engine parity of every aggregate and accessor (issue #3).
+"""Cross-engine parity of every aggregate and accessor.
 
 Generates a small synthetic SaaS dataset with `churnkit generate` (fixed
 seed), loads the CSV files into Postgres and registers the Parquet files in

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The warehouse views of sql/views/ (issue #4) in both engines: same rows, sane numbers.
+"""The warehouse views of sql/views/ in both engines: same rows, sane numbers.
 
 1. Generates one synthetic SaaS data set with `churnkit generate` (CSV for
    Postgres, Parquet for DataFusion; same seed, same rows).

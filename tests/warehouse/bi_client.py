@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A real BI client reads the warehouse views (issue #4, item 9).
+"""A real BI client reads the warehouse views.
 
 What a BI tool (Metabase, Superset, Tableau, a notebook) does against a
 database where `churnkit.setup()` has run, as a login that is only a member

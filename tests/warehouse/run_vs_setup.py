@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The same data through Postgres `churnkit.setup()` and through `churnkit run` (issue #4, item 8).
+"""The same data through Postgres `churnkit.setup()` and through `churnkit run`.
 
 tests/views/run_views.py compares the view SQL of both engines on relations
 that already have the contract's types. This test compares the two products

@@ -1,4 +1,4 @@
-//! Aggregate states of DESIGN.md §3.2. Each has `update`, an associative and
+//! Aggregate states of docs/aggregates.md. Each has `update`, an associative and
 //! commutative `merge`, a finishing accessor, and a versioned binary encoding
 //! (first byte = format version) shared by both engines' partial aggregation.
 

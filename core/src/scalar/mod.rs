@@ -1,4 +1,4 @@
-//! Scalar functions of DESIGN.md §3.1: one file per function.
+//! Scalar functions of docs/functions.md: one file per function.
 
 pub mod business_hours;
 pub mod cohort;

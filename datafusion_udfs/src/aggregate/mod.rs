@@ -1,4 +1,4 @@
-//! The aggregates of DESIGN.md §3.2, one file per aggregate. Each is an
+//! The aggregates of docs/aggregates.md, one file per aggregate. Each is an
 //! `AggregateUDFImpl` over a `churnkit-core` state; none contains a rule of
 //! its own.
 //!

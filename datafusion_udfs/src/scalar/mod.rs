@@ -1,4 +1,4 @@
-//! The scalar functions of DESIGN.md §3.1, one file per function, and the
+//! The scalar functions of docs/functions.md, one file per function, and the
 //! accessors of the summaries the aggregates of §3.2 return (one file per
 //! summary type). Each is a `ScalarUDFImpl` that converts Arrow values, calls
 //! `churnkit-core` and maps its errors; none contains a rule of its own.

@@ -53,7 +53,7 @@ async fn errors_carry_the_core_message() {
         "SELECT activity_trend(ts, '2024-03-01', w) FROM (VALUES ('2024-02-20', 7), ('2024-02-21', -3)) AS v(ts, w)",
         "activity_trend: invalid window_days: -3 must be greater than 0"
     );
-    // issue #8: the parameters may not vary within a group
+    // the parameters may not vary within a group
     check_err!(
         "SELECT activity_trend(ts, a, 7) FROM (VALUES (TIMESTAMP '2024-02-20', TIMESTAMP '2024-03-01'), (TIMESTAMP '2024-02-21', TIMESTAMP '2024-03-02')) AS v(ts, a)",
         "activity_trend: invalid as_of: must be the same for every row of a group"

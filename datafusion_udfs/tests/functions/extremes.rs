@@ -281,7 +281,7 @@ fn column_extremes_never_panic() {
 
 #[tokio::test]
 async fn extreme_timestamps_through_sql() {
-    // issue #8: churnkit's range of time is 4714-11-24 BC .. 294246-12-31
+    // churnkit's range of time is 4714-11-24 BC .. 294246-12-31
     // (in Berlin its last instant is already 294247: years = 298959 + 1)
     // (core::time::MIN_TIMESTAMP / MAX_TIMESTAMP); its ends give values ...
     let ctx = ctx();

@@ -14,6 +14,35 @@
 //! Toolkit's `accessor!`: a function is a declaration plus the one call into
 //! `churnkit-core` that is its meaning.
 
+/// The struct of a function (scalar or aggregate): its signature is
+/// user-defined (the declared parameters coerce) and immutable.
+macro_rules! udf_struct {
+    ($(#[$meta:meta])* $vis:vis struct $ty:ident;) => {
+        $(#[$meta])*
+        #[derive(Debug, PartialEq, Eq, Hash)]
+        $vis struct $ty {
+            signature: datafusion::logical_expr::Signature,
+        }
+
+        impl Default for $ty {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl $ty {
+            pub fn new() -> Self {
+                Self {
+                    signature: datafusion::logical_expr::Signature::user_defined(
+                        datafusion::logical_expr::Volatility::Immutable,
+                    ),
+                }
+            }
+        }
+    };
+}
+pub(crate) use udf_struct;
+
 /// A scalar function: its struct, `Default`/`new` and `ScalarUDFImpl`.
 ///
 /// ```text
@@ -76,26 +105,9 @@ macro_rules! scalar_udf {
         strict: $strict:expr,
         invoke: |$rows:ident| $body:expr $(,)?
     ) => {
-        $(#[$meta])*
-        #[derive(Debug, PartialEq, Eq, Hash)]
-        $vis struct $ty {
-            signature: datafusion::logical_expr::Signature,
-        }
-
-        impl Default for $ty {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
-
-        impl $ty {
-            pub fn new() -> Self {
-                Self {
-                    signature: datafusion::logical_expr::Signature::user_defined(
-                        datafusion::logical_expr::Volatility::Immutable,
-                    ),
-                }
-            }
+        $crate::udf::udf_struct! {
+            $(#[$meta])*
+            $vis struct $ty;
         }
 
         impl datafusion::logical_expr::ScalarUDFImpl for $ty {

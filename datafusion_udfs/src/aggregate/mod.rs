@@ -142,26 +142,9 @@ macro_rules! aggregate_udf {
         return_type: $ret:expr,
         $(extra: { $($extra:tt)* },)?
     ) => {
-        $(#[$meta])*
-        #[derive(Debug, PartialEq, Eq, Hash)]
-        $vis struct $ty {
-            signature: datafusion::logical_expr::Signature,
-        }
-
-        impl Default for $ty {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
-
-        impl $ty {
-            pub fn new() -> Self {
-                Self {
-                    signature: datafusion::logical_expr::Signature::user_defined(
-                        datafusion::logical_expr::Volatility::Immutable,
-                    ),
-                }
-            }
+        $crate::udf::udf_struct! {
+            $(#[$meta])*
+            $vis struct $ty;
         }
 
         impl datafusion::logical_expr::AggregateUDFImpl for $ty {

@@ -11,6 +11,11 @@
 //!
 //! A malformed file name, a view without a file for DataFusion or an empty
 //! file fails the build, naming the file.
+//!
+//! It also renders the input specifications of `churnkit run` from the one
+//! source of the input contract, `sql/input_contract.md` (parsed by
+//! `sql/input_contract.rs`, which the extension's `build.rs` shares), into
+//! `$OUT_DIR/input_contract.rs`.
 
 use std::env;
 use std::fmt::Write as _;
@@ -36,7 +41,22 @@ fn main() {
     s.push_str("];\n");
     fs::write(&out, s)
         .unwrap_or_else(|e| panic!("churnkit-cli build.rs: writing {}: {e}", out.display()));
+
+    let file = manifest.join("..").join("sql").join("input_contract.md");
+    println!("cargo:rerun-if-changed=../sql/input_contract.md");
+    println!("cargo:rerun-if-changed=../sql/input_contract.rs");
+    let text = fs::read_to_string(&file)
+        .unwrap_or_else(|e| panic!("churnkit-cli build.rs: reading {}: {e}", file.display()));
+    let contract =
+        input_contract::parse(&text).unwrap_or_else(|e| panic!("churnkit-cli build.rs: {e}"));
+    let out = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR")).join("input_contract.rs");
+    fs::write(&out, input_contract::render_cli(&contract))
+        .unwrap_or_else(|e| panic!("churnkit-cli build.rs: writing {}: {e}", out.display()));
 }
+
+#[path = "../sql/input_contract.rs"]
+#[allow(dead_code)] // the extension's renderer is not used here
+mod input_contract;
 
 #[path = "../sql/view_files.rs"]
 mod view_files;

@@ -24,6 +24,9 @@
 --     them their row keys and churnkit_admin's grants;
 --   * the summary types get =, <>, <, <=, >, >= and default btree and hash
 --     operator classes (DISTINCT, UNION, GROUP BY on a summary).
+--   * input_contract() describes events.is_key_action in words that fit both
+--     engines (the contract is now generated from sql/input_contract.md for
+--     Postgres and the CLI alike).
 --
 -- The update test (pg_tests/update.sh) proves that after this script the
 -- extension's objects equal a fresh 0.2.0 install, and that recorded churns
@@ -67,6 +70,40 @@ CREATE  FUNCTION "warehouse_view_keys"() RETURNS TABLE (
 IMMUTABLE STRICT PARALLEL SAFE
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'warehouse_view_keys_wrapper';
+
+-- The input contract, rendered from sql/input_contract.md by build.rs (a
+-- fresh install gets the same text): one description changed.
+CREATE OR REPLACE FUNCTION input_contract()
+RETURNS TABLE (input text, ordinal integer, column_name text, family text, optional boolean, description text)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = churnkit, pg_catalog, pg_temp
+AS $$
+    SELECT * FROM (VALUES
+        ('events',   1, 'account_id',        'id',        false, 'the account of the event'),
+        ('events',   2, 'user_id',           'id',        false, 'the user of the account who acted'),
+        ('events',   3, 'occurred_at',       'timestamp', false, 'when the event happened'),
+        ('events',   4, 'event_name',        'text',      false, 'what happened'),
+        ('events',   5, 'duration_seconds',  'number',    true,  'active time of the event in seconds (NULL: unknown)'),
+        ('events',   6, 'is_key_action',     'boolean',   false, 'whether the event is a key action (or derived: event_name in key_events)'),
+        ('accounts', 1, 'account_id',        'id',        false, 'the account'),
+        ('accounts', 2, 'name',              'text',      false, 'account name'),
+        ('accounts', 3, 'signed_up_at',      'timestamp', false, 'when the account signed up'),
+        ('accounts', 4, 'plan',              'text',      false, 'current plan'),
+        ('accounts', 5, 'mrr',               'number',    false, 'current monthly recurring revenue'),
+        ('accounts', 6, 'seats_purchased',   'id',        true,  'seats paid for (NULL: not seat-based)'),
+        ('accounts', 7, 'renewal_at',        'timestamp', true,  'next renewal date (NULL: none)'),
+        ('accounts', 8, 'churned_at',        'timestamp', true,  'when the account churned (NULL: still a customer)'),
+        ('accounts', 9, 'churn_reason',      'text',      true,  'why the account churned'),
+        ('mrr',      1, 'account_id',        'id',        false, 'the account'),
+        ('mrr',      2, 'month',             'month',     false, 'a paid month (first day of the month)'),
+        ('mrr',      3, 'mrr',               'number',    false, 'MRR of the account in that month'),
+        ('tickets',  1, 'account_id',        'id',        false, 'the account that opened the ticket'),
+        ('tickets',  2, 'opened_at',         'timestamp', false, 'when the ticket was opened'),
+        ('tickets',  3, 'first_response_at', 'timestamp', false, 'first response of support (NULL: none yet)'),
+        ('tickets',  4, 'resolved_at',       'timestamp', true,  'when the ticket was resolved (NULL: open)')
+    ) AS c(input, ordinal, column_name, family, optional, description)
+    ORDER BY 1, 2
+$$;
 
 CREATE OR REPLACE FUNCTION _input_select(input text, source regclass, key_events text[] DEFAULT NULL)
 RETURNS text

@@ -206,32 +206,12 @@ fn hidden_name(name: &OsStr, pid: u32) -> String {
     format!(".{}{MARK}{pid}", name.to_string_lossy())
 }
 
-/// Exchange the directories `a` and `b` atomically.
+/// Exchange the directories `a` and `b` atomically (`renameat2` with
+/// `RENAME_EXCHANGE`, through rustix's safe wrapper).
 #[cfg(target_os = "linux")]
-#[allow(unsafe_code)]
 fn swap(a: &Path, b: &Path) -> io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let c = |p: &Path| {
-        CString::new(p.as_os_str().as_bytes())
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
-    };
-    let (ca, cb) = (c(a)?, c(b)?);
-    // SAFETY: two valid NUL-terminated paths
-    let r = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            ca.as_ptr(),
-            libc::AT_FDCWD,
-            cb.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if r == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
 }
 
 /// Two renames where the exchange is not available: `b` (the earlier run)

@@ -9,12 +9,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::as_of::AsOf;
 use crate::error::Result;
+use crate::files::OutputFormat;
 use crate::generate::{self, DataSetArgs};
-use crate::inputs::InputPaths;
 use crate::progress::Progress;
-use crate::run::{print_outcome, run_job, stages, Job, OutputFormat};
+use crate::warehouse::as_of::AsOf;
+use crate::warehouse::inputs::InputPaths;
+use crate::warehouse::run::{print_outcome, run_job, stages, Job};
 
 /// Generate a synthetic SaaS dataset and run the whole job on it: views, report, accounts needing attention
 #[derive(Debug, Args)]
@@ -41,7 +42,7 @@ pub async fn run(args: DemoArgs) -> Result<()> {
         "generate {} accounts, {} days",
         cfg.accounts, cfg.days
     ));
-    let stats = generate::write_dataset(&cfg, &data, generate::FileFormat::Parquet, |_| {})?;
+    let stats = generate::write_dataset(&cfg, &data, crate::files::OutputFormat::Parquet, |_| {})?;
     progress.finish(&format!(", {} events", stats.events));
 
     let path = |name: &str| data.join(format!("{name}.parquet"));

@@ -8,23 +8,21 @@
 //! * 101: an internal error (a panic; there should be none): one line
 //!   `churnkit: internal error: ...` on stderr.
 
-// the one unsafe call (renameat2, commit.rs) is allowed where it is
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
-mod as_of;
 mod commit;
+mod contract;
 mod demo;
 mod error;
+mod files;
 mod generate;
-mod inputs;
 mod output;
 mod panic_guard;
 mod progress;
 mod report;
-mod run;
 mod session;
 mod sql;
-mod views;
+mod warehouse;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -47,10 +45,11 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    Run(run::RunArgs),
+    Run(warehouse::run::RunArgs),
     Demo(demo::DemoArgs),
     Sql(sql::SqlArgs),
     Generate(generate::GenerateArgs),
+    Contract(contract::ContractArgs),
 }
 
 fn main() -> ExitCode {
@@ -65,10 +64,11 @@ fn main() -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         match cli.command {
-            Command::Run(args) => run::run(args).await,
+            Command::Run(args) => warehouse::run::run(args).await,
             Command::Demo(args) => demo::run(args).await,
             Command::Sql(args) => sql::run(args).await,
             Command::Generate(args) => generate::run(args),
+            Command::Contract(args) => contract::run(args).await,
         }
     });
     match outcome {

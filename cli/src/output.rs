@@ -48,12 +48,12 @@ pub async fn write_stream(
             let mut writer = csv::WriterBuilder::new().with_header(true).build(&mut *out);
             let mut wrote = false;
             while let Some(batch) = stream.next().await {
-                writer.write(&nested_as_text(far_timestamps_as_text(batch?)?)?)?;
+                writer.write(&csv_ready(batch?)?)?;
                 wrote = true;
             }
             if !wrote && !schema.fields().is_empty() {
                 // no rows: still print the header
-                writer.write(&nested_as_text(RecordBatch::new_empty(schema.clone()))?)?;
+                writer.write(&csv_ready(RecordBatch::new_empty(schema.clone()))?)?;
             }
         }
         Format::Json => {
@@ -202,6 +202,12 @@ fn far_timestamps_as_text(batch: RecordBatch) -> Result<RecordBatch> {
         Arc::new(Schema::new(fields)),
         columns,
     )?)
+}
+
+/// A batch as CSV can hold it: timestamps Arrow cannot print and nested
+/// values (lists, structs) as text.
+pub fn csv_ready(batch: RecordBatch) -> Result<RecordBatch> {
+    nested_as_text(far_timestamps_as_text(batch)?)
 }
 
 fn nested_as_text(batch: RecordBatch) -> Result<RecordBatch> {

@@ -7,8 +7,10 @@ use std::path::Path;
 use datafusion::execution::context::SessionConfig;
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
 
-use crate::as_of::{AsOf, AsOfFunc};
 use crate::error::{CliError, Result};
+use crate::files::FileFormat;
+use crate::warehouse::as_of::{AsOf, AsOfFunc};
+use crate::warehouse::inputs::InputContractFunc;
 
 /// A file to register as a table (`--table NAME=PATH`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,35 +43,15 @@ pub fn parse_table_arg(s: &str) -> std::result::Result<TableArg, String> {
     })
 }
 
-/// File formats recognised from a file's extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileFormat {
-    Parquet,
-    /// CSV with a header row.
-    Csv,
-    /// Newline-delimited JSON (one object per line).
-    NdJson,
-}
-
-impl FileFormat {
-    pub fn from_extension(ext: &str) -> Option<Self> {
-        match ext.to_ascii_lowercase().as_str() {
-            "parquet" => Some(FileFormat::Parquet),
-            "csv" => Some(FileFormat::Csv),
-            "json" | "ndjson" | "jsonl" => Some(FileFormat::NdJson),
-            _ => None,
-        }
-    }
-}
-
 /// A session in UTC with every churnkit function registered, and `as_of()`
-/// returning `as_of` (resolve it once per command: see [`crate::as_of`]).
+/// returning `as_of` (resolve it once per command: see [`crate::warehouse::as_of`]).
 pub fn new_context(as_of: AsOf) -> SessionContext {
     let mut config = SessionConfig::new().with_information_schema(true);
     config.options_mut().execution.time_zone = Some("UTC".to_string());
     let ctx = SessionContext::new_with_config(config);
     datafusion_churnkit::register_all(&ctx);
     ctx.register_udf(AsOfFunc::udf(as_of));
+    ctx.register_udtf("input_contract", std::sync::Arc::new(InputContractFunc));
     ctx
 }
 
@@ -99,7 +81,7 @@ pub async fn register_table(ctx: &SessionContext, table: &TableArg) -> Result<()
             ));
         }
         if format == FileFormat::Parquet {
-            crate::inputs::check_parquet_footer(p, meta.len(), error)?;
+            crate::warehouse::inputs::check_parquet_footer(p, meta.len(), error)?;
         }
     }
     // DataFusion only reads files with the given extension: use the file's own

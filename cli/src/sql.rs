@@ -8,10 +8,10 @@ use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::DFParserBuilder;
 use datafusion::sql::sqlparser::dialect::dialect_from_str;
 
-use crate::as_of::AsOfArg;
 use crate::error::{CliError, Result};
 use crate::output::{write_stream, Format, PipeAware};
 use crate::session::{new_context, parse_table_arg, register_table, TableArg};
+use crate::warehouse::as_of::AsOfArg;
 
 /// Run SQL over Parquet, CSV or JSON files with the churnkit functions
 #[derive(Debug, Args)]

@@ -568,7 +568,7 @@ fn key_events_derive_is_key_action() {
         err,
         format!(
             "churnkit: error: events file '{}': no column \"is_key_action\" (the events input needs \
-             is_key_action: a boolean, whether the event is a key action); or derive it from event_name \
+             is_key_action: a boolean, whether the event is a key action (or derived: event_name in key_events)); or derive it from event_name \
              with --key-events NAME,...",
             s(&no_key)
         )

@@ -3,8 +3,9 @@
 //! UDFs (`datafusion_udfs/`) only convert types and map [`ChurnError`] onto
 //! their engine's error.
 
-// the one unsafe module (the states' allocator, agg/alloc.rs) is allowed where it is
-#![deny(unsafe_code)]
+// the states' allocator, the one piece that needs unsafe code, is its own
+// crate (core/alloc, churnkit-alloc)
+#![forbid(unsafe_code)]
 
 pub mod agg;
 pub mod error;

@@ -125,9 +125,9 @@ proptest! {
         // gives the summary's own S(days) and median
         let points: Vec<(f64, f64)> = curve.iter().map(|p| (p.days, p.survival)).collect();
         for days in [-1.0, 0.0, 0.5, 17.0, 199.5, 200.0, 399.0, 1e9] {
-            prop_assert_eq!(survival::survival_on_curve(points.iter().copied(), days), all.survival_at(days).unwrap());
+            prop_assert_eq!(survival_agg::survival_on_curve(points.iter().copied(), days), all.survival_at(days).unwrap());
         }
-        let median = survival::median_of_curve(points.iter().copied());
+        let median = survival_agg::median_of_curve(points.iter().copied());
         prop_assert_eq!(median, all.median_lifetime());
         if let Some(m) = median {
             prop_assert!(all.survival_at(m).unwrap() <= 0.5);

@@ -34,6 +34,7 @@
 
 pub mod aggregate;
 mod common;
+pub mod docs;
 pub mod microseconds;
 pub mod scalar;
 mod udf;

@@ -43,11 +43,44 @@ macro_rules! udf_struct {
 }
 pub(crate) use udf_struct;
 
+/// The methods every churnkit function's `ScalarUDFImpl` and
+/// `AggregateUDFImpl` share: name, signature, coercion by the declared
+/// parameters, result type and the documentation of its docs entry.
+macro_rules! udf_methods {
+    ($name:expr, |$types:ident| $coerce:expr, $ret:expr) => {
+        fn name(&self) -> &str {
+            $name
+        }
+
+        fn signature(&self) -> &datafusion::logical_expr::Signature {
+            &self.signature
+        }
+
+        fn coerce_types(
+            &self,
+            $types: &[datafusion::arrow::datatypes::DataType],
+        ) -> datafusion::common::Result<Vec<datafusion::arrow::datatypes::DataType>> {
+            $coerce
+        }
+
+        fn return_type(
+            &self,
+            _arg_types: &[datafusion::arrow::datatypes::DataType],
+        ) -> datafusion::common::Result<datafusion::arrow::datatypes::DataType> {
+            Ok($ret)
+        }
+
+        fn documentation(&self) -> Option<&datafusion::logical_expr::Documentation> {
+            $crate::docs::documentation($name)
+        }
+    };
+}
+pub(crate) use udf_methods;
+
 /// A scalar function: its struct, `Default`/`new` and `ScalarUDFImpl`.
 ///
 /// ```text
 /// scalar_udf! {
-///     #[user_doc(...)]
 ///     pub struct HealthTierFunc;
 ///     name: "health_tier",
 ///     arities: &[1, 2, 3],
@@ -111,27 +144,7 @@ macro_rules! scalar_udf {
         }
 
         impl datafusion::logical_expr::ScalarUDFImpl for $ty {
-            fn name(&self) -> &str {
-                $name
-            }
-
-            fn signature(&self) -> &datafusion::logical_expr::Signature {
-                &self.signature
-            }
-
-            fn coerce_types(
-                &self,
-                $types: &[datafusion::arrow::datatypes::DataType],
-            ) -> datafusion::common::Result<Vec<datafusion::arrow::datatypes::DataType>> {
-                $coerce
-            }
-
-            fn return_type(
-                &self,
-                _arg_types: &[datafusion::arrow::datatypes::DataType],
-            ) -> datafusion::common::Result<datafusion::arrow::datatypes::DataType> {
-                Ok($ret)
-            }
+            $crate::udf::udf_methods!($name, |$types| $coerce, $ret);
 
             fn is_strict(&self) -> bool {
                 $strict
@@ -143,10 +156,6 @@ macro_rules! scalar_udf {
             ) -> datafusion::common::Result<datafusion::logical_expr::ColumnarValue> {
                 let $rows = $crate::common::Rows::new($name, &args);
                 $body
-            }
-
-            fn documentation(&self) -> Option<&datafusion::logical_expr::Documentation> {
-                self.doc()
             }
         }
     };
@@ -160,7 +169,6 @@ pub(crate) use scalar_udf;
 ///
 /// ```text
 /// summary_accessor! {
-///     #[user_doc(...)]
 ///     pub struct SurvivalAtFunc;
 ///     name: "survival_at",
 ///     summary: "summary" => SurvivalSummary::decode,

@@ -18,27 +18,25 @@ const F: &str = "activity_agg";
 /// as DataFusion's state column).
 type ActivityAgg = Group<ActivityState, TextMemo<Granularity>>;
 
-/// `activity_agg_trans(state internal, occurred_at timestamptz, granularity
-/// text) → internal`: one event. Rows with a NULL `occurred_at` or
-/// `granularity` are skipped; the granularity must be the same on every
-/// row. A constant granularity (the usual case) is parsed once per query
-/// ([`v1::const_text`]); any other is parsed by core once per group and
-/// cached against the last text.
-/// A version-1 C function (see [`v1`]).
-///
-/// # Safety
-/// Called by Postgres with this signature.
-#[pg_guard]
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn activity_agg_trans(
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> pg_sys::Datum {
-    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
-    unsafe {
-        let [state, occurred_at, granularity] = v1::args(fcinfo) else {
-            error!("activity_agg_trans: expected 3 arguments");
-        };
-        let mut state = v1::internal(state);
+pg_aggregate! {
+    name = "activity_agg",
+    core = ActivityState,
+    memo = TextMemo<Granularity>,
+    result = activity,
+    // a fallible copy: out of memory is SQLSTATE 53200, not an abort
+    finish = |s| {
+        let a = s.core.activity.as_ref()?;
+        Some(activity(check(a.try_clone("activity_agg"))))
+    },
+    sspace = 128,
+    // `activity_agg_trans(state internal, occurred_at timestamptz, granularity
+    // text) → internal`: one event. Rows with a NULL `occurred_at` or
+    // `granularity` are skipped; the granularity must be the same on every
+    // row. A constant granularity (the usual case) is parsed once per query
+    // ([`v1::const_text`]); any other is parsed by core once per group and
+    // cached against the last text.
+    // A version-1 C function (see [`v1`]).
+    transition = c |state, fcinfo, [occurred_at, granularity]| {
         let Some(ts) = v1::timestamptz(occurred_at) else {
             return v1::return_internal(fcinfo, state);
         };
@@ -56,23 +54,7 @@ pub unsafe extern "C-unwind" fn activity_agg_trans(
         };
         let s = state_or_new(&mut state, fcinfo, ActivityAgg::default);
         check(s.core.update(ts, g));
-        v1::return_internal(fcinfo, state)
-    }
-}
-v1::function_info_v1!(pg_finfo_activity_agg_trans);
-
-pg_aggregate! {
-    name = "activity_agg",
-    core = ActivityState,
-    memo = TextMemo<Granularity>,
-    result = activity,
-    // a fallible copy: out of memory is SQLSTATE 53200, not an abort
-    finish = |s| {
-        let a = s.core.activity.as_ref()?;
-        Some(activity(check(a.try_clone("activity_agg"))))
     },
-    sspace = 128,
-    transition = c,
     overloads = [(
         "occurred_at timestamptz, granularity text",
         "the calendar periods (day, week, month, quarter or year, UTC) in which a customer was active"

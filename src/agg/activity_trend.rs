@@ -7,27 +7,19 @@ use super::{state_or_new, Group};
 use crate::error::check;
 use churnkit_core::agg::TrendState;
 use churnkit_pg_macros::pg_aggregate;
-use pgrx::prelude::*;
 
 type TrendAgg = Group<TrendState>;
 
-/// `activity_trend_trans(state internal, occurred_at timestamptz, as_of
-/// timestamptz, window_days integer) → internal`: one event. Rows with any
-/// NULL argument are skipped. A version-1 C function (see [`v1`]).
-///
-/// # Safety
-/// Called by Postgres with this signature.
-#[pg_guard]
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn activity_trend_trans(
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> pg_sys::Datum {
-    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
-    unsafe {
-        let [state, occurred_at, as_of, window_days] = v1::args(fcinfo) else {
-            error!("activity_trend_trans: expected 4 arguments");
-        };
-        let mut state = v1::internal(state);
+pg_aggregate! {
+    name = "activity_trend",
+    core = TrendState,
+    result = f64,
+    finish = |s| s.core.finish(),
+    sspace = 64,
+    // `activity_trend_trans(state internal, occurred_at timestamptz, as_of
+    // timestamptz, window_days integer) → internal`: one event. Rows with any
+    // NULL argument are skipped. A version-1 C function (see [`v1`]).
+    transition = c |state, fcinfo, [occurred_at, as_of, window_days]| {
         if let (Some(ts), Some(as_of), Some(days)) = (
             v1::timestamptz(occurred_at),
             v1::timestamptz(as_of),
@@ -36,18 +28,7 @@ pub unsafe extern "C-unwind" fn activity_trend_trans(
             let s = state_or_new(&mut state, fcinfo, TrendAgg::default);
             check(s.core.update(ts, as_of, days as i64));
         }
-        v1::return_internal(fcinfo, state)
-    }
-}
-v1::function_info_v1!(pg_finfo_activity_trend_trans);
-
-pg_aggregate! {
-    name = "activity_trend",
-    core = TrendState,
-    result = f64,
-    finish = |s| s.core.finish(),
-    sspace = 64,
-    transition = c,
+    },
     overloads = [(
         "occurred_at timestamptz, as_of timestamptz, window_days integer",
         "(recent - prior) / prior event counts of the last two windows of window_days before as_of; NULL when prior = 0"

@@ -12,36 +12,6 @@ use pgrx::prelude::*;
 
 type EngagementAgg = Group<EngagementSummary>;
 
-/// `engagement_agg_trans(state internal, occurred_at timestamptz,
-/// duration_seconds float8, is_key_action boolean) → internal`: one event.
-/// A NULL `occurred_at` skips the row; a NULL duration counts as 0 s and a
-/// NULL `is_key_action` as false (core). A version-1 C function (see [`v1`]).
-///
-/// # Safety
-/// Called by Postgres with this signature.
-#[pg_guard]
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn engagement_agg_trans(
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> pg_sys::Datum {
-    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
-    unsafe {
-        let [state, occurred_at, duration_seconds, is_key_action] = v1::args(fcinfo) else {
-            error!("engagement_agg_trans: expected 4 arguments");
-        };
-        let mut state = v1::internal(state);
-        if let Some(ts) = v1::timestamptz(occurred_at) {
-            let s = state_or_new(&mut state, fcinfo, EngagementAgg::default);
-            check(
-                s.core
-                    .update(ts, v1::float8(duration_seconds), v1::boolean(is_key_action)),
-            );
-        }
-        v1::return_internal(fcinfo, state)
-    }
-}
-v1::function_info_v1!(pg_finfo_engagement_agg_trans);
-
 pg_aggregate! {
     name = "engagement_agg",
     core = EngagementSummary,
@@ -49,7 +19,19 @@ pg_aggregate! {
     // a fallible copy: out of memory is SQLSTATE 53200, not an abort
     finish = |s| Some(engagement_summary(check(s.core.try_clone()))),
     sspace = 256,
-    transition = c,
+    // `engagement_agg_trans(state internal, occurred_at timestamptz,
+    // duration_seconds float8, is_key_action boolean) → internal`: one event.
+    // A NULL `occurred_at` skips the row; a NULL duration counts as 0 s and a
+    // NULL `is_key_action` as false (core). A version-1 C function (see [`v1`]).
+    transition = c |state, fcinfo, [occurred_at, duration_seconds, is_key_action]| {
+        if let Some(ts) = v1::timestamptz(occurred_at) {
+            let s = state_or_new(&mut state, fcinfo, EngagementAgg::default);
+            check(
+                s.core
+                    .update(ts, v1::float8(duration_seconds), v1::boolean(is_key_action)),
+            );
+        }
+    },
     overloads = [(
         "occurred_at timestamptz, duration_seconds double precision, is_key_action boolean",
         "engagement summary of a group of events: events, active seconds, distinct active UTC days, key actions, first and last activity"

@@ -12,33 +12,6 @@ use pgrx::prelude::*;
 
 type SurvivalAgg = Group<SurvivalSummary>;
 
-/// `survival_agg_trans(state internal, tenure_days float8, churned boolean)
-/// → internal`: one customer. A NULL `tenure_days` skips the row; a NULL
-/// `churned` is censored (still a customer). A version-1 C function (see
-/// [`v1`]).
-///
-/// # Safety
-/// Called by Postgres with this signature.
-#[pg_guard]
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn survival_agg_trans(
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> pg_sys::Datum {
-    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
-    unsafe {
-        let [state, tenure_days, churned] = v1::args(fcinfo) else {
-            error!("survival_agg_trans: expected 3 arguments");
-        };
-        let mut state = v1::internal(state);
-        if let Some(t) = v1::float8(tenure_days) {
-            let s = state_or_new(&mut state, fcinfo, SurvivalAgg::default);
-            check(s.core.update(t, v1::boolean(churned)));
-        }
-        v1::return_internal(fcinfo, state)
-    }
-}
-v1::function_info_v1!(pg_finfo_survival_agg_trans);
-
 pg_aggregate! {
     name = "survival_agg",
     core = SurvivalSummary,
@@ -46,7 +19,16 @@ pg_aggregate! {
     // a fallible copy: out of memory is SQLSTATE 53200, not an abort
     finish = |s| Some(survival_summary(check(s.core.try_clone()))),
     sspace = 1024,
-    transition = c,
+    // `survival_agg_trans(state internal, tenure_days float8, churned boolean)
+    // → internal`: one customer. A NULL `tenure_days` skips the row; a NULL
+    // `churned` is censored (still a customer). A version-1 C function (see
+    // [`v1`]).
+    transition = c |state, fcinfo, [tenure_days, churned]| {
+        if let Some(t) = v1::float8(tenure_days) {
+            let s = state_or_new(&mut state, fcinfo, SurvivalAgg::default);
+            check(s.core.update(t, v1::boolean(churned)));
+        }
+    },
     overloads = [(
         "tenure_days double precision, churned boolean",
         "Kaplan-Meier summary of customer lifetimes (right-censored: churned false or NULL = still a customer)"

@@ -9,7 +9,6 @@ use crate::error::{check, raise};
 use churnkit_core::agg::{FunnelMode, FunnelParams, FunnelState};
 use churnkit_core::ChurnError;
 use churnkit_pg_macros::pg_aggregate;
-use pgrx::prelude::*;
 
 const F: &str = "window_funnel";
 
@@ -59,27 +58,24 @@ impl FunnelAgg {
     }
 }
 
-/// `window_funnel_trans(state internal, window interval, occurred_at
-/// timestamptz, steps boolean[] [, mode text]) → internal`: one event.
-/// Rows with a NULL `window`, `occurred_at`, `steps` or `mode` are skipped;
-/// NULL elements of `steps` are false. A version-1 C function (see [`v1`]),
-/// both overloads.
-///
-/// # Safety
-/// Called by Postgres with one of these signatures.
-#[pg_guard]
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn window_funnel_trans(
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> pg_sys::Datum {
-    // SAFETY: the caller keeps this function's contract (its `# Safety`, or Postgres' calling convention)
-    unsafe {
-        let (state, window, occurred_at, steps, mode) = match v1::args(fcinfo) {
-            [s, w, t, st] => (s, w, t, st, Some(&b""[..])),
-            [s, w, t, st, m] => (s, w, t, st, v1::text(m)),
-            _ => error!("window_funnel_trans: expected 4 or 5 arguments"),
+pg_aggregate! {
+    name = "window_funnel",
+    core = FunnelState,
+    memo = FunnelMemo,
+    result = i32,
+    finish = |s| Some(s.core.finish()),
+    empty = 0,
+    sspace = 1024,
+    // `window_funnel_trans(state internal, window interval, occurred_at
+    // timestamptz, steps boolean[] [, mode text]) → internal`: one event.
+    // Rows with a NULL `window`, `occurred_at`, `steps` or `mode` are skipped;
+    // NULL elements of `steps` are false. A version-1 C function (see [`v1`]),
+    // both overloads.
+    transition = c |state, fcinfo, [window, occurred_at, steps, mode?]| {
+        let mode = match mode {
+            None => Some(&b""[..]),
+            Some(m) => v1::text(m),
         };
-        let mut state = v1::internal(state);
         if let (Some(window), Some(ts), Some(steps), Some(mode)) = (
             v1::interval(window),
             v1::timestamptz(occurred_at),
@@ -89,20 +85,7 @@ pub unsafe extern "C-unwind" fn window_funnel_trans(
             let s = state_or_new(&mut state, fcinfo, FunnelAgg::default);
             s.update(window, ts, &steps, mode);
         }
-        v1::return_internal(fcinfo, state)
-    }
-}
-v1::function_info_v1!(pg_finfo_window_funnel_trans);
-
-pg_aggregate! {
-    name = "window_funnel",
-    core = FunnelState,
-    memo = FunnelMemo,
-    result = i32,
-    finish = |s| Some(s.core.finish()),
-    empty = 0,
-    sspace = 1024,
-    transition = c,
+    },
     overloads = [
         (
             "\"window\" interval, occurred_at timestamptz, steps boolean[]",

@@ -4,7 +4,7 @@
 use crate::cache::{str_memo, StrMemo};
 use crate::error::check;
 use crate::scalar::{const_str_eq, to_core_ts};
-use churnkit_core::scalar::business_hours::{DEFAULT_DAY_END, DEFAULT_DAY_START};
+use churnkit_core::scalar::business_hours_between::{DEFAULT_DAY_END, DEFAULT_DAY_START};
 use churnkit_core::scalar::{business_hours_between as core_hours, WorkingHours};
 use pgrx::prelude::*;
 use std::cell::RefCell;

@@ -2,7 +2,7 @@
 
 use crate::error::check;
 use crate::scalar::to_core_ts;
-use churnkit_core::scalar::risk::{
+use churnkit_core::scalar::churn_risk_stage::{
     DEFAULT_DORMANT_DAYS, DEFAULT_ONBOARDING_DAYS, DEFAULT_RENEWAL_WINDOW_DAYS,
 };
 use churnkit_core::scalar::{churn_risk_stage as core_stage, RiskInput, RiskParams};

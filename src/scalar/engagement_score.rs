@@ -2,7 +2,7 @@
 
 use crate::cache::{copy_memo, CopyMemo};
 use crate::error::check;
-use churnkit_core::scalar::engagement::{DEFAULT_TARGETS, DEFAULT_WEIGHTS};
+use churnkit_core::scalar::engagement_score::{DEFAULT_TARGETS, DEFAULT_WEIGHTS};
 use churnkit_core::scalar::{engagement_score as core_score, EngagementParams};
 use pgrx::prelude::*;
 use std::cell::RefCell;
@@ -24,6 +24,12 @@ fn params(weights: [f64; 3], targets: [f64; 3]) -> EngagementParams {
     }))
 }
 
+/// The score of the measures (active minutes, active days, key actions,
+/// period days) with `p`, core's errors raised.
+fn score([minutes, days, actions, period]: [f64; 4], p: &EngagementParams) -> f64 {
+    check(core_score(minutes, days, actions, period, p))
+}
+
 #[pg_extern(immutable, strict, parallel_safe)]
 fn engagement_score(
     active_minutes: f64,
@@ -34,13 +40,7 @@ fn engagement_score(
     let p = DEFAULT
         .with(|p| *p)
         .unwrap_or_else(|| params(DEFAULT_WEIGHTS, DEFAULT_TARGETS));
-    check(core_score(
-        active_minutes,
-        active_days,
-        key_actions,
-        period_days,
-        &p,
-    ))
+    score([active_minutes, active_days, key_actions, period_days], &p)
 }
 
 #[pg_extern(name = "engagement_score", immutable, strict, parallel_safe)]
@@ -58,13 +58,7 @@ fn engagement_score_weighted(
         [weight_time, weight_frequency, weight_depth],
         DEFAULT_TARGETS,
     );
-    check(core_score(
-        active_minutes,
-        active_days,
-        key_actions,
-        period_days,
-        &p,
-    ))
+    score([active_minutes, active_days, key_actions, period_days], &p)
 }
 
 #[pg_extern(name = "engagement_score", immutable, strict, parallel_safe)]
@@ -89,11 +83,5 @@ fn engagement_score_targeted(
             target_actions_per_day,
         ],
     );
-    check(core_score(
-        active_minutes,
-        active_days,
-        key_actions,
-        period_days,
-        &p,
-    ))
+    score([active_minutes, active_days, key_actions, period_days], &p)
 }

@@ -1,7 +1,7 @@
 //! `churnkit.health_tier(score, good_at 70, poor_below 40)`.
 
 use crate::error::check;
-use churnkit_core::scalar::health::{DEFAULT_GOOD_AT, DEFAULT_POOR_BELOW};
+use churnkit_core::scalar::health_tier::{DEFAULT_GOOD_AT, DEFAULT_POOR_BELOW};
 use churnkit_core::scalar::{health_tier as core_tier, TierThresholds};
 use pgrx::prelude::*;
 

@@ -85,6 +85,9 @@
 mod as_of;
 mod views;
 
+// churnkit.input_contract(), rendered by build.rs from sql/input_contract.md
+include!(concat!(env!("OUT_DIR"), "/input_contract.rs"));
+
 pgrx::extension_sql_file!(
     "warehouse.sql",
     name = "warehouse",

@@ -525,6 +525,12 @@ add(
     Pg("SELECT churnkit._base_type(0)", NULL),
     Pg("SELECT churnkit._family_types('nonsense')", NULL),
     Pg("SELECT count(*) FROM churnkit.input_contract()", val(22)),
+)
+# the input contract is a function in both engines (DataFusion: churnkit sql's table function)
+add(
+    Sql("SELECT count(*) FROM input_contract()", val(22)),
+    Sql("SELECT count(*) FROM input_contract(1)", err("42883", "function input_contract(integer) does not exist"),
+        expect_df=err("", "input_contract: invalid arguments: takes none (got 1)")),
     Pg("SELECT count(*) = count(DISTINCT name) FROM churnkit.warehouse_view_keys()", val("true")),
     Pg("SELECT churnkit.as_of() IS NOT NULL", val("true")),
     Pg("SELECT count(*) > 0 FROM churnkit.warehouse_views()", val("true")),

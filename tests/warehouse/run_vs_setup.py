@@ -48,7 +48,7 @@ from collections import defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (CHURNKIT_BIN, DF_TYPES, SCHEMA, Checks, EngineError, create_scratch, df_order,  # noqa: E402
-                    diff_results, drop_scratch, load_views, pg_order, run_df, sql_literal, superuser)
+                    diff_results, drop_scratch, load_views, pg_order, run_df, run_pg, sql_literal, superuser)
 
 AS_OF_PG = "2024-06-20 15:30:00+00"
 AS_OF_RUN = "2024-06-20T15:30:00Z"
@@ -159,6 +159,23 @@ def without_column(src, dst, column):
             w.writerow([row[i] for i in keep])
 
 
+def check_contract(checks):
+    """Both engines print the same input contract (one source: sql/input_contract.md):
+    Postgres' churnkit.input_contract(), `churnkit contract --format csv` and
+    `churnkit sql "SELECT * FROM input_contract()"` give the same rows, in order."""
+    cols = "input, ordinal, column_name, family, CAST(optional AS TEXT) AS optional, description"
+    pg = run_pg(f"SELECT {cols} FROM churnkit.input_contract()")
+    df = run_df(f"SELECT {cols} FROM input_contract()")
+    p = subprocess.run([CHURNKIT_BIN, "contract", "--format", "csv"], capture_output=True, text=True, check=True)
+    listed = list(csv.reader(p.stdout.splitlines()))
+    verb = (listed[0], listed[1:])
+    checks.check("the input contract has rows", len(pg[1]) >= 20, f"{len(pg[1])} rows")
+    for name, got in (("churnkit sql input_contract()", df), ("churnkit contract", verb)):
+        checks.check(f"input contract: Postgres = {name}", got == pg,
+                     "\n".join(f"postgres {a}\n{name} {b}" for a, b in zip(pg[1], got[1]) if a != b)
+                     or f"headers {pg[0]} vs {got[0]}, {len(pg[1])} vs {len(got[1])} rows")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--accounts", default="300")
@@ -169,6 +186,7 @@ def main():
 
     views = load_views()
     checks = Checks()
+    check_contract(checks)
     tmp = tempfile.mkdtemp(prefix="churnkit-run-vs-setup-")
     d = {k: os.path.join(tmp, k) for k in ("csv", "parquet")}
     files = {fmt: {n: os.path.join(d[fmt], f"{n}.{fmt}") for n in TABLES} for fmt in d}

@@ -1,34 +1,31 @@
 //! Aggregate states of docs/aggregates.md. Each has `update`, an associative and
 //! commutative `merge`, a finishing accessor, and a versioned binary encoding
 //! (first byte = format version) shared by both engines' partial aggregation.
+//!
+//! One file per aggregate, named after its SQL function (as are the
+//! adapters' files in `src/agg/` and `datafusion_udfs/src/aggregate/`):
+//! `activity_agg` (with the accessors of its summary `activity` and
+//! `retention_counts`), `activity_trend`, `engagement_agg`, `retention`,
+//! `survival_agg`, `window_funnel`. The rest is shared machinery: the
+//! [`State`] contract (`state`), the binary codec (`codec`), the JSON text
+//! form (`text`), the period bitmap (`period_set`) and the fallible
+//! allocation of states (`alloc`).
 
-pub mod activity;
-#[allow(unsafe_code)]
-pub mod alloc;
-pub mod codec;
-pub mod engagement;
-pub mod funnel;
-pub mod period_set;
-pub mod retention;
-pub mod state;
-pub mod survival;
-pub mod text;
-pub mod trend;
+/// The states' allocator, [`OutOfMemory`] and [`grow`]: the crate
+/// `churnkit-alloc` (the one crate with unsafe code), re-exported.
+pub use churnkit_alloc as alloc;
+pub use churnkit_alloc::{grow, OutOfMemory};
 
-/// A collection of an aggregate state could not grow: the allocation
-/// failed. States grow only through [`grow`], so a failed allocation is this
-/// error (SQLSTATE 53200 in Postgres, a DataFusion error) instead of Rust's
-/// abort, which would take the whole Postgres cluster down.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OutOfMemory {
-    /// The size the collection needed, in bytes.
-    pub bytes: usize,
+/// [`OutOfMemory`] as the error of a function.
+pub trait OutOfMemoryExt {
+    /// The error of aggregate (or function) `function`.
+    fn named(self, function: &'static str) -> crate::ChurnError;
 }
 
-impl OutOfMemory {
+impl OutOfMemoryExt for OutOfMemory {
     /// The error of aggregate (or function) `function`.
     #[cold]
-    pub fn named(self, function: &'static str) -> crate::ChurnError {
+    fn named(self, function: &'static str) -> crate::ChurnError {
         crate::ChurnError::out_of_memory(
             function,
             format!(
@@ -39,28 +36,16 @@ impl OutOfMemory {
     }
 }
 
-/// Room in `v` for `additional` more elements without another allocation,
-/// or [`OutOfMemory`]. Amortised like `push` (the capacity doubles).
-#[inline(always)]
-pub fn grow<T>(v: &mut StateVec<T>, additional: usize) -> std::result::Result<(), OutOfMemory> {
-    if v.capacity() - v.len() >= additional {
-        Ok(())
-    } else {
-        grow_slow(v, additional)
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn grow_slow<T>(v: &mut StateVec<T>, additional: usize) -> std::result::Result<(), OutOfMemory> {
-    v.try_reserve(additional).map_err(|_| OutOfMemory {
-        bytes: v
-            .len()
-            .saturating_add(additional)
-            .max(v.capacity().saturating_mul(2))
-            .saturating_mul(std::mem::size_of::<T>()),
-    })
-}
+pub mod activity_agg;
+pub mod activity_trend;
+pub mod codec;
+pub mod engagement_agg;
+pub mod period_set;
+pub mod retention;
+pub mod state;
+pub mod survival_agg;
+pub mod text;
+pub mod window_funnel;
 
 /// A count of a summary (events, key actions, customers) as the signed
 /// 64-bit integer both engines return (`bigint`, `Int64`). Counts a summary
@@ -90,15 +75,15 @@ pub fn len_as_i64(n: usize) -> i64 {
     n
 }
 
-pub use activity::{Activity, ActivityState, Lifecycle, RetentionCounts, RetentionMode};
+pub use activity_agg::{Activity, ActivityState, Lifecycle, RetentionCounts, RetentionMode};
+pub use activity_trend::TrendState;
 pub use alloc::{state_vec, with_state_alloc, StateAlloc, StateVec};
-pub use engagement::EngagementSummary;
-pub use funnel::{FunnelMode, FunnelParams, FunnelState};
+pub use engagement_agg::EngagementSummary;
 pub use period_set::PeriodSet;
 pub use retention::RetentionState;
 pub use state::State;
-pub use survival::{CurvePoint, SurvivalSummary};
-pub use trend::TrendState;
+pub use survival_agg::{CurvePoint, SurvivalSummary};
+pub use window_funnel::{FunnelMode, FunnelParams, FunnelState};
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@
 
 use super::alloc::{StateAlloc, StateVec};
 use super::codec::{Reader, Writer};
+use super::OutOfMemoryExt as _;
 use super::{grow, OutOfMemory};
 use crate::error::Result;
 

@@ -3,10 +3,11 @@
 //! back, and BI tools can cast it to `jsonb`. Reading validates everything;
 //! bad text is an error naming the type, never a garbage summary.
 
-use super::activity::Activity;
-use super::engagement::{self, EngagementSummary};
+use super::activity_agg::Activity;
+use super::engagement_agg::{self, EngagementSummary};
 use super::period_set::PeriodSet;
-use super::survival::{self, SurvivalSummary};
+use super::survival_agg::{self, SurvivalSummary};
+use super::OutOfMemoryExt as _;
 use crate::error::{ChurnError, Result};
 use crate::time::{
     civil_from_days, days_from_civil, Granularity, MICROS_PER_DAY, MICROS_PER_SECOND,
@@ -243,7 +244,7 @@ impl EngagementSummary {
     }
 
     pub fn from_text(text: &str) -> Result<Self> {
-        const T: &str = engagement::TYPE_NAME;
+        const T: &str = engagement_agg::TYPE_NAME;
         let o = object(T, text)?;
         no_extra(
             T,
@@ -288,7 +289,7 @@ impl Activity {
     }
 
     pub fn from_text(text: &str) -> Result<Self> {
-        const T: &str = super::activity::TYPE_NAME;
+        const T: &str = super::activity_agg::TYPE_NAME;
         let o = object(T, text)?;
         no_extra(T, &o, &["version", "granularity", "periods"])?;
         let gs = field(T, &o, "granularity")?
@@ -328,7 +329,7 @@ impl SurvivalSummary {
     }
 
     pub fn from_text(text: &str) -> Result<Self> {
-        const T: &str = survival::TYPE_NAME;
+        const T: &str = survival_agg::TYPE_NAME;
         let o = object(T, text)?;
         no_extra(T, &o, &["version", "tenures"])?;
         let arr = field(T, &o, "tenures")?

@@ -1,15 +1,19 @@
-//! Scalar functions of docs/functions.md: one file per function.
+//! Scalar functions of docs/functions.md: one file per function, named after
+//! it (as are the adapters' files in `src/scalar/` and
+//! `datafusion_udfs/src/scalar/`).
 
-pub mod business_hours;
-pub mod cohort;
-pub mod engagement;
-pub mod health;
-pub mod mrr;
-pub mod risk;
+pub mod business_hours_between;
+pub mod churn_risk_stage;
+pub mod cohort_period;
+pub mod engagement_score;
+pub mod health_score;
+pub mod health_tier;
+pub mod mrr_movement;
 
-pub use business_hours::{business_hours_between, WorkingHours};
-pub use cohort::cohort_period;
-pub use engagement::{engagement_score, EngagementParams};
-pub use health::{health_score, health_tier, Tier, TierThresholds};
-pub use mrr::{mrr_movement, MrrMovement};
-pub use risk::{churn_risk_stage, RiskInput, RiskParams, RiskStage};
+pub use business_hours_between::{business_hours_between, WorkingHours};
+pub use churn_risk_stage::{churn_risk_stage, RiskInput, RiskParams, RiskStage};
+pub use cohort_period::cohort_period;
+pub use engagement_score::{engagement_score, EngagementParams};
+pub use health_score::health_score;
+pub use health_tier::{health_tier, Tier, TierThresholds};
+pub use mrr_movement::{mrr_movement, MrrMovement};

@@ -35,7 +35,9 @@ use std::fmt::Debug;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, BinaryBuilder, BooleanArray, ListArray};
+use datafusion::arrow::array::{
+    Array, ArrayAccessor, ArrayRef, BinaryBuilder, BooleanArray, ListArray,
+};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::cast::{as_binary_array, as_boolean_array};
 use datafusion::common::{internal_datafusion_err, not_impl_err, plan_err, Result, ScalarValue};
@@ -71,8 +73,21 @@ pub(crate) trait CoreAgg: 'static {
         state: &mut Self::State,
     ) -> Result<()>;
 
-    /// The final values of `states`, one row each, in order.
-    fn evaluate(states: &mut [Self::State]) -> Result<ArrayRef>;
+    /// The final values of `states`, one row each, in order; by default the
+    /// states' encodings (a summary aggregate), NULL for a group without rows.
+    fn evaluate(states: &mut [Self::State]) -> Result<ArrayRef> {
+        Ok(encoded_results(states))
+    }
+}
+
+/// The value of `array` at `row`; `None` when it is NULL.
+#[inline(always)]
+pub(crate) fn at<A: ArrayAccessor + Copy>(array: A, row: usize) -> Option<A::Item> {
+    if array.is_null(row) {
+        None
+    } else {
+        Some(array.value(row))
+    }
 }
 
 /// The single intermediate state column of every churnkit aggregate.
@@ -124,12 +139,22 @@ pub(crate) fn groups_accumulator<A: CoreAgg>(
 ///
 /// ```text
 /// aggregate_udf! {
-///     #[user_doc(...)]
 ///     pub struct SurvivalAggFunc;
 ///     name: "survival_agg",
 ///     arities: &[2],
 ///     params: &[Param::f64("tenure_days"), Param::boolean("churned")],
 ///     return_type: DataType::Binary,
+///     // optional: the `CoreAgg` implementation, declared
+///     state: SurvivalSummary,
+///     cache: (),
+///     input<'a>: (&'a Float64Array, &'a BooleanArray) =
+///         |values| Ok((as_float64_array(&values[0])?, as_boolean_array(&values[1])?)),
+///     update: |&(tenure, churned), row, _cache, state| {
+///         let Some(tenure) = at(tenure, row) else { return Ok(()) };
+///         state.update(tenure, at(churned, row)).map_err(exec_err)
+///     },
+///     // optional: the final values (default: the states' encodings)
+///     evaluate: |states| { ... },
 /// }
 /// ```
 macro_rules! aggregate_udf {
@@ -141,6 +166,11 @@ macro_rules! aggregate_udf {
         params: $params:expr,
         return_type: $ret:expr,
         $(extra: { $($extra:tt)* },)?
+        state: $state_ty:ty,
+        cache: $cache_ty:ty,
+        input<$lt:lifetime>: $input_ty:ty = |$values:ident| $input:expr,
+        update: |$row_input:pat, $row:ident, $cache:pat, $state:ident| $update:block,
+        $(evaluate: |$states:ident| $evaluate:block,)?
     ) => {
         $crate::udf::udf_struct! {
             $(#[$meta])*
@@ -148,27 +178,11 @@ macro_rules! aggregate_udf {
         }
 
         impl datafusion::logical_expr::AggregateUDFImpl for $ty {
-            fn name(&self) -> &str {
-                $name
-            }
-
-            fn signature(&self) -> &datafusion::logical_expr::Signature {
-                &self.signature
-            }
-
-            fn coerce_types(
-                &self,
-                arg_types: &[datafusion::arrow::datatypes::DataType],
-            ) -> datafusion::common::Result<Vec<datafusion::arrow::datatypes::DataType>> {
-                $crate::common::coerce_args($name, arg_types, $arities, $params)
-            }
-
-            fn return_type(
-                &self,
-                _arg_types: &[datafusion::arrow::datatypes::DataType],
-            ) -> datafusion::common::Result<datafusion::arrow::datatypes::DataType> {
-                Ok($ret)
-            }
+            $crate::udf::udf_methods!(
+                $name,
+                |arg_types| $crate::common::coerce_args($name, arg_types, $arities, $params),
+                $ret
+            );
 
             fn accumulator(
                 &self,
@@ -203,11 +217,39 @@ macro_rules! aggregate_udf {
                 datafusion::logical_expr::utils::AggregateOrderSensitivity::Insensitive
             }
 
-            fn documentation(&self) -> Option<&datafusion::logical_expr::Documentation> {
-                self.doc()
+            $($($extra)*)?
+        }
+
+        impl $crate::aggregate::CoreAgg for $ty {
+            const NAME: &'static str = $name;
+            type State = $state_ty;
+            type Cache = $cache_ty;
+            type Input<$lt> = $input_ty;
+
+            fn input<$lt>(
+                $values: &$lt [datafusion::arrow::array::ArrayRef],
+            ) -> datafusion::common::Result<Self::Input<$lt>> {
+                $input
             }
 
-            $($($extra)*)?
+            #[inline]
+            fn update(
+                input: &Self::Input<'_>,
+                $row: usize,
+                $cache: &mut Self::Cache,
+                $state: &mut Self::State,
+            ) -> datafusion::common::Result<()> {
+                let $row_input = input;
+                $update
+            }
+
+            $(
+                fn evaluate(
+                    $states: &mut [Self::State],
+                ) -> datafusion::common::Result<datafusion::arrow::array::ArrayRef> {
+                    $evaluate
+                }
+            )?
         }
     };
 }

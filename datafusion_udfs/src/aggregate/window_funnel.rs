@@ -6,7 +6,7 @@ use churnkit_core::agg::{FunnelMode, FunnelParams, FunnelState};
 use churnkit_core::error::num;
 use churnkit_core::ChurnError;
 use datafusion::arrow::array::{
-    Array, ArrayRef, Float64Array, Int32Array, IntervalMonthDayNanoArray, StringArray,
+    Array, Float64Array, Int32Array, IntervalMonthDayNanoArray, StringArray,
     TimestampMicrosecondArray,
 };
 use datafusion::arrow::datatypes::{DataType, IntervalMonthDayNano, IntervalUnit};
@@ -14,56 +14,13 @@ use datafusion::common::cast::{
     as_float64_array, as_interval_mdn_array, as_string_array, as_timestamp_microsecond_array,
 };
 use datafusion::common::{internal_datafusion_err, plan_err, Result};
-use datafusion_macros::user_doc;
 
-use super::{aggregate_udf, BoolLists, CoreAgg, ParseCache};
+use super::{aggregate_udf, BoolLists, ParseCache};
 use crate::common::{exec_err, Param};
 
 const NAME: &str = "window_funnel";
 
 aggregate_udf! {
-#[user_doc(
-    doc_section(label = "churnkit Functions"),
-    description = "ClickHouse windowFunnel(): the deepest step of the chain step 1 -> step 2 -> ... -> step n that the \
-group's events reach with every step within `window` of the chain's step-1 event. `steps` is an array of n booleans \
-(1 to 32, the same number on every row): steps[k] says whether the row is step k. Mode: '' (default) or a \
-comma-separated list of 'strict_order', 'strict_deduplication', 'strict_increase', with ClickHouse's meaning. \
-Rows with a NULL occurred_at, steps, window or mode are skipped; NULL elements of steps count as false. \
-0 for a group without rows (as ClickHouse). Errors on a window with months (not a fixed length) or a negative window, \
-an unknown mode, an empty or too long steps array, and on a window, mode or number of steps that differs within a group. \
-Arguments are checked in the order window, mode, then the number of steps.",
-    syntax_example = "window_funnel(window, occurred_at, steps[, mode])",
-    sql_example = r#"```sql
-> SELECT user_id, window_funnel(INTERVAL '7 days', ts, [event = 'signup', event = 'invite', event = 'first_report']) AS level
-  FROM (VALUES (1, '2024-01-01T10:00:00Z', 'signup'), (1, '2024-01-03T10:00:00Z', 'invite'),
-               (1, '2024-01-20T10:00:00Z', 'first_report'), (2, '2024-01-01T10:00:00Z', 'signup'),
-               (2, '2024-01-02T10:00:00Z', 'invite'), (2, '2024-01-05T10:00:00Z', 'first_report'))
-       AS e(user_id, ts, event)
-  GROUP BY user_id ORDER BY user_id;
-+---------+-------+
-| user_id | level |
-+---------+-------+
-| 1       | 2     |
-| 2       | 3     |
-+---------+-------+
-```"#,
-    argument(
-        name = "window",
-        description = "Longest time from the chain's first step to its last: an interval without months (days count as 24 hours), or a number of seconds."
-    ),
-    argument(
-        name = "occurred_at",
-        description = "When the event happened (timestamp, date or timestamp string)."
-    ),
-    argument(
-        name = "steps",
-        description = "Array of booleans: which steps this row is."
-    ),
-    argument(
-        name = "mode",
-        description = "'' (default) or a comma-separated list of strict_order, strict_deduplication, strict_increase (case-insensitive)."
-    )
-)]
 pub struct WindowFunnelFunc;
     name: NAME,
     arities: &[3, 4],
@@ -86,6 +43,80 @@ pub struct WindowFunnelFunc;
         ) -> datafusion::common::Result<datafusion::common::ScalarValue> {
             Ok(datafusion::common::ScalarValue::Int32(Some(0)))
         }
+    },
+    state: FunnelState,
+    cache: Cache,
+    input<'a>: Input<'a> = |values| {
+        let window = match values[0].data_type() {
+            DataType::Interval(IntervalUnit::MonthDayNano) => {
+                Window::Interval(as_interval_mdn_array(&values[0])?)
+            }
+            DataType::Float64 => Window::Seconds(as_float64_array(&values[0])?),
+            t => {
+                return Err(internal_datafusion_err!(
+                    "{NAME}: unexpected window type {t} after coercion"
+                ))
+            }
+        };
+        Ok(Input {
+            window,
+            ts: as_timestamp_microsecond_array(&values[1])?,
+            steps: BoolLists::new(NAME, &values[2])?,
+            mode: values.get(3).map(|m| as_string_array(m)).transpose()?,
+        })
+    },
+    // checked in the order: window (months, range), mode, then
+    // `FunnelParams::new` (negative window, number of steps), then the
+    // group's parameters (core)
+    update: |input, row, cache, state| {
+        let window_null = match input.window {
+            Window::Interval(a) => a.is_null(row),
+            Window::Seconds(a) => a.is_null(row),
+        };
+        if window_null || input.ts.is_null(row) || input.mode.is_some_and(|m| m.is_null(row)) {
+            return Ok(());
+        }
+        let Some((steps, len)) = input.steps.row(row) else {
+            return Ok(());
+        };
+        let window = match input.window {
+            Window::Interval(a) => {
+                let v = a.value(row);
+                match cache.interval {
+                    Some((k, w)) if k == v => w,
+                    _ => {
+                        let w = interval_window(v).map_err(exec_err)?;
+                        cache.interval = Some((v, w));
+                        w
+                    }
+                }
+            }
+            Window::Seconds(a) => {
+                let v = a.value(row);
+                match cache.seconds {
+                    Some((k, w)) if k == v.to_bits() => w,
+                    _ => {
+                        let w = seconds_window(v).map_err(exec_err)?;
+                        cache.seconds = Some((v.to_bits(), w));
+                        w
+                    }
+                }
+            }
+        };
+        let mode = match input.mode {
+            None => FunnelMode::default(),
+            Some(m) => cache.mode.get(m.value(row), FunnelMode::parse)?,
+        };
+        let params = FunnelParams::new(window, len, mode).map_err(exec_err)?;
+        state
+            .update(params, input.ts.value(row), steps, len)
+            .map_err(exec_err)
+    },
+    // the level reached; 0 for a group without rows
+    evaluate: |states| {
+        Ok(Arc::new(Int32Array::from_iter_values(
+            states.iter_mut().map(|s| s.finish()),
+        )))
     },
 }
 
@@ -151,92 +182,4 @@ pub(crate) struct Cache {
     interval: Option<(IntervalMonthDayNano, i64)>,
     seconds: Option<(u64, i64)>,
     mode: ParseCache<FunnelMode>,
-}
-
-impl CoreAgg for WindowFunnelFunc {
-    const NAME: &'static str = NAME;
-    type State = FunnelState;
-    type Cache = Cache;
-    type Input<'a> = Input<'a>;
-
-    fn input(values: &[ArrayRef]) -> Result<Input<'_>> {
-        let window = match values[0].data_type() {
-            DataType::Interval(IntervalUnit::MonthDayNano) => {
-                Window::Interval(as_interval_mdn_array(&values[0])?)
-            }
-            DataType::Float64 => Window::Seconds(as_float64_array(&values[0])?),
-            t => {
-                return Err(internal_datafusion_err!(
-                    "{NAME}: unexpected window type {t} after coercion"
-                ))
-            }
-        };
-        Ok(Input {
-            window,
-            ts: as_timestamp_microsecond_array(&values[1])?,
-            steps: BoolLists::new(NAME, &values[2])?,
-            mode: values.get(3).map(|m| as_string_array(m)).transpose()?,
-        })
-    }
-
-    /// Checked in the order: window (months, range), mode, then
-    /// `FunnelParams::new` (negative window, number of steps), then the
-    /// group's parameters (core).
-    #[inline]
-    fn update(
-        input: &Input<'_>,
-        row: usize,
-        cache: &mut Cache,
-        state: &mut FunnelState,
-    ) -> Result<()> {
-        let window_null = match input.window {
-            Window::Interval(a) => a.is_null(row),
-            Window::Seconds(a) => a.is_null(row),
-        };
-        if window_null || input.ts.is_null(row) || input.mode.is_some_and(|m| m.is_null(row)) {
-            return Ok(());
-        }
-        let Some((steps, len)) = input.steps.row(row) else {
-            return Ok(());
-        };
-        let window = match input.window {
-            Window::Interval(a) => {
-                let v = a.value(row);
-                match cache.interval {
-                    Some((k, w)) if k == v => w,
-                    _ => {
-                        let w = interval_window(v).map_err(exec_err)?;
-                        cache.interval = Some((v, w));
-                        w
-                    }
-                }
-            }
-            Window::Seconds(a) => {
-                let v = a.value(row);
-                match cache.seconds {
-                    Some((k, w)) if k == v.to_bits() => w,
-                    _ => {
-                        let w = seconds_window(v).map_err(exec_err)?;
-                        cache.seconds = Some((v.to_bits(), w));
-                        w
-                    }
-                }
-            }
-        };
-        let mode = match input.mode {
-            None => FunnelMode::default(),
-            Some(m) => cache.mode.get(m.value(row), FunnelMode::parse)?,
-        };
-        let params = FunnelParams::new(window, len, mode).map_err(exec_err)?;
-        state
-            .update(params, input.ts.value(row), steps, len)
-            .map_err(exec_err)
-    }
-
-    /// The level reached; 0 for a group without rows.
-    fn evaluate(states: &mut [FunnelState]) -> Result<ArrayRef> {
-        Ok(Arc::new(Int32Array::from_iter_values(
-            states.iter_mut().map(|s| s.finish()),
-        )))
-    }
 }

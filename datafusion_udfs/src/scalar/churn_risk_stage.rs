@@ -1,12 +1,11 @@
 //! `churn_risk_stage(as_of, signed_up_at, renewal_at, last_active_at, churned_at [, activity_trend [, onboarding_days [, renewal_window_days [, dormant_days]]]])`
 
-use churnkit_core::scalar::risk::{
+use churnkit_core::scalar::churn_risk_stage::{
     DEFAULT_DORMANT_DAYS, DEFAULT_ONBOARDING_DAYS, DEFAULT_RENEWAL_WINDOW_DAYS,
 };
 use churnkit_core::scalar::{churn_risk_stage, RiskInput, RiskParams};
 use datafusion::arrow::datatypes::{Float64Type, Int32Type, TimestampMicrosecondType, Utf8Type};
 use datafusion::common::{internal_datafusion_err, Result};
-use datafusion_macros::user_doc;
 
 use crate::common::{exec_err, LastParsed, Param, Strict};
 use crate::udf::scalar_udf;
@@ -20,60 +19,6 @@ fn default_days(v: i64) -> Result<i32> {
 }
 
 scalar_udf! {
-#[user_doc(
-    doc_section(label = "churnkit Functions"),
-    description = "Where an account stands in its lifecycle; the first rule that matches wins: \
-'churned' (churned_at <= as_of), 'lapsed' (renewal_at < as_of), 'onboarding' (as_of < signed_up_at + onboarding_days), \
-'dormant' (no activity, or last activity at least dormant_days before as_of), 'renewal_due' (renewal within renewal_window_days), \
-'declining' (activity_trend <= -0.30), otherwise 'active'. \
-NULL renewal_at, churned_at or activity_trend skip their rule; a NULL last_active_at means never active. \
-NULL when as_of, signed_up_at or a day threshold is NULL. Errors on a negative day threshold or a NaN trend.",
-    syntax_example = "churn_risk_stage(as_of, signed_up_at, renewal_at, last_active_at, churned_at[, activity_trend[, onboarding_days[, renewal_window_days[, dormant_days]]]])",
-    sql_example = r#"```sql
-> SELECT churn_risk_stage('2024-06-01', '2024-01-01', '2024-12-01', '2024-05-31', NULL) AS a,
-         churn_risk_stage('2024-06-01', '2024-05-20', NULL, '2024-05-31', NULL) AS b,
-         churn_risk_stage('2024-06-01', '2024-01-01', '2024-07-01', '2024-05-31', NULL) AS c,
-         churn_risk_stage('2024-06-01', '2024-01-01', NULL, '2024-05-31', NULL, -0.5) AS d;
-+--------+------------+-------------+-----------+
-| a      | b          | c           | d         |
-+--------+------------+-------------+-----------+
-| active | onboarding | renewal_due | declining |
-+--------+------------+-------------+-----------+
-```"#,
-    argument(
-        name = "as_of",
-        description = "The instant of the assessment (timestamp, date or timestamp string)."
-    ),
-    argument(name = "signed_up_at", description = "When the account signed up."),
-    argument(
-        name = "renewal_at",
-        description = "Next renewal date, or NULL (no renewal rule)."
-    ),
-    argument(
-        name = "last_active_at",
-        description = "Last activity, or NULL (never active)."
-    ),
-    argument(
-        name = "churned_at",
-        description = "When the account churned, or NULL."
-    ),
-    argument(
-        name = "activity_trend",
-        description = "Relative change of activity, e.g. from activity_trend(); NULL skips the 'declining' rule."
-    ),
-    argument(
-        name = "onboarding_days",
-        description = "Length of onboarding in days (integer >= 0, default 30)."
-    ),
-    argument(
-        name = "renewal_window_days",
-        description = "Days before renewal that count as 'renewal_due' (integer >= 0, default 60)."
-    ),
-    argument(
-        name = "dormant_days",
-        description = "Days without activity that make an account 'dormant' (integer >= 0, default 14)."
-    )
-)]
 pub struct ChurnRiskStageFunc;
     name: NAME,
     arities: &[5, 6, 7, 8, 9],

@@ -3,7 +3,6 @@
 use churnkit_core::scalar::cohort_period;
 use churnkit_core::time::{Granularity, Zone};
 use datafusion::arrow::datatypes::{Int32Type, TimestampMicrosecondType, Utf8Type};
-use datafusion_macros::user_doc;
 
 use crate::common::{exec_err, LastParsed, Param};
 use crate::udf::scalar_udf;
@@ -11,38 +10,6 @@ use crate::udf::scalar_udf;
 const NAME: &str = "cohort_period";
 
 scalar_udf! {
-#[user_doc(
-    doc_section(label = "churnkit Functions"),
-    description = "Number of calendar periods ('day', 'week' (ISO, starting Monday), 'month', 'quarter' or 'year') between \
-the period containing cohort_start and the period containing ts, both truncated in UTC or in the given IANA time zone. \
-Negative when ts is in an earlier period. NULL when any argument is NULL. Errors on an unknown granularity or time zone.",
-    syntax_example = "cohort_period(cohort_start, ts, granularity[, time_zone])",
-    sql_example = r#"```sql
-> SELECT cohort_period('2024-01-31', '2024-02-01', 'month') AS months,
-         cohort_period('2024-01-15', '2024-01-31T23:30:00Z', 'month', 'Europe/Berlin') AS berlin_months;
-+--------+---------------+
-| months | berlin_months |
-+--------+---------------+
-| 1      | 1             |
-+--------+---------------+
-```"#,
-    argument(
-        name = "cohort_start",
-        description = "Start of the cohort (timestamp, date or timestamp string)."
-    ),
-    argument(
-        name = "ts",
-        description = "The instant to place relative to the cohort."
-    ),
-    argument(
-        name = "granularity",
-        description = "'day', 'week', 'month', 'quarter' or 'year' (case-insensitive)."
-    ),
-    argument(
-        name = "time_zone",
-        description = "IANA time zone whose calendar defines the periods (default UTC)."
-    )
-)]
 pub struct CohortPeriodFunc;
     name: NAME,
     arities: &[3, 4],

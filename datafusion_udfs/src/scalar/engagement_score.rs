@@ -2,12 +2,11 @@
 //! and `engagement_score(summary, period_days)` over an `engagement_agg` summary.
 
 use churnkit_core::agg::{EngagementSummary, State};
-use churnkit_core::scalar::engagement::{DEFAULT_TARGETS, DEFAULT_WEIGHTS};
+use churnkit_core::scalar::engagement_score::{DEFAULT_TARGETS, DEFAULT_WEIGHTS};
 use churnkit_core::scalar::{engagement_score, EngagementParams};
 use datafusion::arrow::datatypes::{BinaryType, Float64Type};
 use datafusion::common::Result;
 use datafusion::logical_expr::ColumnarValue;
-use datafusion_macros::user_doc;
 
 use crate::common::{coerce_args, exec_err, LastParsed, Param, Rows, Strict, F64};
 use crate::udf::scalar_udf;
@@ -30,84 +29,6 @@ const PARAMS: &[Param] = &[
 const SUMMARY_PARAMS: &[Param] = &[Param::binary("summary"), Param::f64("period_days")];
 
 scalar_udf! {
-#[user_doc(
-    doc_section(label = "churnkit Functions"),
-    description = "Engagement score in [0, 100] from time active, frequency of return and key actions over a period. \
-Three components, each saturating at 1: time = average active minutes per day / target (default 30), \
-frequency = active_days / period_days / target ratio (default 0.5), depth = key actions per day / target (default 1). \
-Default weights: time 0.3, frequency 0.4, depth 0.3 (custom weights are renormalised to sum to 1). \
-Rounded to 9 decimal places. NULL when any argument is NULL. Errors on negative or non-finite inputs, \
-active_days greater than period_days, period_days <= 0, weights that do not sum to a positive number, or invalid targets. \
-The two-argument form engagement_score(summary, period_days) scores an engagement summary (from engagement_agg) with \
-its active minutes, active days and key actions and the default weights and targets; it errors on bytes that are \
-not an engagement summary.",
-    syntax_example = "engagement_score(active_minutes, active_days, key_actions, period_days[, weight_time, weight_frequency, weight_depth[, target_minutes_per_day, target_active_ratio, target_actions_per_day]]) or engagement_score(summary, period_days)",
-    sql_example = r#"```sql
-> SELECT engagement_score(600, 15, 30, 30) AS score;
-+-------+
-| score |
-+-------+
-| 90.0  |
-+-------+
-> SELECT engagement_score(900, 1, 0, 30, 1, 0, 0, 60, 0.5, 1) AS time_only;
-+-----------+
-| time_only |
-+-----------+
-| 50.0      |
-+-----------+
-> SELECT engagement_score(engagement_agg(ts, 36000, true), 30) AS from_summary
-  FROM (VALUES ('2024-01-01T10:00:00Z'), ('2024-01-02T10:00:00Z')) AS e(ts);
-+--------------+
-| from_summary |
-+--------------+
-| 37.333333333 |
-+--------------+
-```"#,
-    argument(
-        name = "active_minutes",
-        description = "Total active minutes in the period (>= 0)."
-    ),
-    argument(
-        name = "active_days",
-        description = "Number of days with activity in the period (0 to period_days)."
-    ),
-    argument(
-        name = "key_actions",
-        description = "Number of key actions in the period (>= 0)."
-    ),
-    argument(
-        name = "period_days",
-        description = "Length of the period in days (> 0)."
-    ),
-    argument(
-        name = "weight_time",
-        description = "Weight of the time component (>= 0, default 0.3)."
-    ),
-    argument(
-        name = "weight_frequency",
-        description = "Weight of the frequency component (>= 0, default 0.4)."
-    ),
-    argument(
-        name = "weight_depth",
-        description = "Weight of the depth component (>= 0, default 0.3)."
-    ),
-    argument(
-        name = "target_minutes_per_day",
-        description = "Active minutes per day that score full time (> 0, default 30)."
-    ),
-    argument(
-        name = "target_active_ratio",
-        description = "Share of active days that scores full frequency (in (0, 1], default 0.5)."
-    ),
-    argument(
-        name = "target_actions_per_day",
-        description = "Key actions per day that score full depth (> 0, default 1)."
-    ),
-    argument(
-        name = "summary",
-        description = "An engagement summary (Binary, from engagement_agg), in the two-argument form."
-    )
-)]
 pub struct EngagementScoreFunc;
     name: NAME,
     coerce: |arg_types| {

@@ -2,7 +2,6 @@
 
 use churnkit_core::scalar::health_score;
 use datafusion::arrow::datatypes::Float64Type;
-use datafusion_macros::user_doc;
 
 use crate::common::{exec_err, Param};
 use crate::udf::scalar_udf;
@@ -10,31 +9,6 @@ use crate::udf::scalar_udf;
 const NAME: &str = "health_score";
 
 scalar_udf! {
-#[user_doc(
-    doc_section(label = "churnkit Functions"),
-    description = "Weighted mean of the non-NULL scores (each in [0, 100]) with the weights of the present scores \
-renormalised, so a missing measure does not drag the score down. Rounded to 9 decimal places. \
-NULL when either array is NULL, when no score is present, or when every present score has weight 0. \
-Errors when the arrays have different lengths, a weight is NULL, negative or not finite, the weights sum to 0, \
-or a score is outside [0, 100].",
-    syntax_example = "health_score(scores, weights)",
-    sql_example = r#"```sql
-> SELECT health_score([80, NULL, 60], [1, 5, 1]) AS health;
-+--------+
-| health |
-+--------+
-| 70.0   |
-+--------+
-```"#,
-    argument(
-        name = "scores",
-        description = "Array of measures in [0, 100] (engagement, support, sentiment, seat utilisation, payment health...); NULL elements are missing measures."
-    ),
-    argument(
-        name = "weights",
-        description = "Array of non-negative weights, one per score."
-    )
-)]
 pub struct HealthScoreFunc;
     name: NAME,
     arities: &[2],

@@ -7,33 +7,11 @@ use churnkit_core::agg::{count_as_bigint, State, SurvivalSummary};
 use datafusion::arrow::array::{ArrayRef, Float64Builder, Int64Builder, ListArray, StructArray};
 use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
 use datafusion::arrow::datatypes::{BinaryType, DataType, Field, Fields, Float64Type};
-use datafusion_macros::user_doc;
 
 use crate::common::{exec_err, finish, Param};
 use crate::udf::{scalar_udf, summary_accessor};
 
 summary_accessor! {
-#[user_doc(
-    doc_section(label = "churnkit Functions"),
-    description = "Kaplan-Meier estimate S(days) of a survival summary (from survival_agg): the share of customers \
-expected to still be customers after `days` days (a step function, 1 before the first churn). NULL when an argument \
-is NULL; errors on a NaN days or bytes that are not a survival summary.",
-    syntax_example = "survival_at(summary, days)",
-    sql_example = r#"```sql
-> SELECT survival_at(s, 0) AS s0, survival_at(s, 15) AS s15, survival_at(s, 60) AS s60
-  FROM (SELECT survival_agg(tenure, churned) AS s FROM (VALUES (10, true), (20, false), (30, true), (90, false)) AS c(tenure, churned));
-+-----+------+-------+
-| s0  | s15  | s60   |
-+-----+------+-------+
-| 1.0 | 0.75 | 0.375 |
-+-----+------+-------+
-```"#,
-    argument(
-        name = "summary",
-        description = "A survival summary (Binary, from survival_agg)."
-    ),
-    argument(name = "days", description = "Tenure in days.")
-)]
 pub struct SurvivalAtFunc;
     name: "survival_at",
     summary: "summary" => SurvivalSummary::decode,
@@ -43,26 +21,6 @@ pub struct SurvivalAtFunc;
 }
 
 summary_accessor! {
-#[user_doc(
-    doc_section(label = "churnkit Functions"),
-    description = "Median customer lifetime of a survival summary (from survival_agg): the smallest tenure at which \
-the Kaplan-Meier estimate S is at most 0.5. NULL when S never gets there (lifelines reports infinity) or the summary \
-is NULL; errors on bytes that are not a survival summary.",
-    syntax_example = "median_lifetime(summary)",
-    sql_example = r#"```sql
-> SELECT median_lifetime(survival_agg(tenure, churned)) AS median
-  FROM (VALUES (10, true), (20, false), (30, true), (90, false)) AS c(tenure, churned);
-+--------+
-| median |
-+--------+
-| 30.0   |
-+--------+
-```"#,
-    argument(
-        name = "summary",
-        description = "A survival summary (Binary, from survival_agg)."
-    )
-)]
 pub struct MedianLifetimeFunc;
     name: "median_lifetime",
     summary: "summary" => SurvivalSummary::decode,
@@ -90,35 +48,6 @@ pub fn survival_curve_type() -> DataType {
 }
 
 scalar_udf! {
-#[user_doc(
-    doc_section(label = "churnkit Functions"),
-    description = "The Kaplan-Meier curve of a survival summary (from survival_agg): one point per distinct tenure, \
-in increasing order, with the customers at risk just before it, the churns at it and S(days) after it. Returns an \
-array of structs {days, at_risk, churned, survival}; NULL for a NULL summary. For one row per point (the rows of \
-Postgres' set-returning survival_curve), unnest the array and read the struct's fields, as in the example: \
-`SELECT p['days'] AS days, p['at_risk'] AS at_risk, p['churned'] AS churned, p['survival'] AS survival \
-FROM (SELECT unnest(survival_curve(s)) AS p FROM ...)`, or unnest the struct too: \
-`SELECT unnest(p) FROM (SELECT unnest(survival_curve(s)) AS p FROM ...)` (columns p.days, p.at_risk, p.churned, \
-p.survival). Errors on bytes that are not a survival summary.",
-    syntax_example = "survival_curve(summary)",
-    sql_example = r#"```sql
-> SELECT p['days'] AS days, p['at_risk'] AS at_risk, p['churned'] AS churned, p['survival'] AS survival
-  FROM (SELECT unnest(survival_curve(survival_agg(tenure, churned))) AS p
-        FROM (VALUES (10, true), (20, false), (30, true), (30, false), (90, false)) AS c(tenure, churned));
-+------+---------+---------+--------------------+
-| days | at_risk | churned | survival           |
-+------+---------+---------+--------------------+
-| 10.0 | 5       | 1       | 0.8                |
-| 20.0 | 4       | 0       | 0.8                |
-| 30.0 | 3       | 1       | 0.5333333333333333 |
-| 90.0 | 1       | 0       | 0.5333333333333333 |
-+------+---------+---------+--------------------+
-```"#,
-    argument(
-        name = "summary",
-        description = "A survival summary (Binary, from survival_agg)."
-    )
-)]
 pub struct SurvivalCurveFunc;
     name: "survival_curve",
     arities: &[1],

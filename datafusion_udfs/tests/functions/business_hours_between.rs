@@ -1,5 +1,5 @@
 use crate::{any_error, check, check_err, ctx, query};
-use churnkit_core::scalar::business_hours::{DEFAULT_DAY_END, DEFAULT_DAY_START};
+use churnkit_core::scalar::business_hours_between::{DEFAULT_DAY_END, DEFAULT_DAY_START};
 use churnkit_core::scalar::{business_hours_between as core_hours, WorkingHours};
 
 #[tokio::test]

@@ -1,4 +1,4 @@
-use churnkit_core::scalar::engagement::DEFAULT_TARGETS;
+use churnkit_core::scalar::engagement_score::DEFAULT_TARGETS;
 use churnkit_core::scalar::{engagement_score as core_score, EngagementParams};
 use datafusion::arrow::array::{Array, Float64Array};
 use datafusion::arrow::util::pretty::pretty_format_batches;

@@ -1,5 +1,5 @@
 use crate::{any_error, check, check_err, ctx, query};
-use churnkit_core::scalar::health::DEFAULT_POOR_BELOW;
+use churnkit_core::scalar::health_tier::DEFAULT_POOR_BELOW;
 use churnkit_core::scalar::{health_tier as core_tier, TierThresholds};
 
 #[tokio::test]

@@ -2,9 +2,11 @@
 //! side — its final, combine, serial and deserial support functions (thin
 //! calls of the generic helpers in `src/agg/mod.rs`) and the SQL that
 //! creates the transition function(s), the aggregate(s) and their comments.
-//! The transition function itself stays hand-written (a version-1 C function
-//! for aggregates over raw rows, see `src/agg/v1.rs`), because it reads its
-//! arguments the fastest way Postgres allows.
+//! For aggregates over raw rows the transition function is a version-1 C
+//! function (see `src/agg/v1.rs`), because it reads its arguments the
+//! fastest way Postgres allows: the declaration gives only its body, the
+//! macro writes the function around it (`#[pg_guard]`, the argument datums,
+//! the state, the return, the `pg_finfo_` record).
 //!
 //! ```text
 //! pg_aggregate! {
@@ -15,7 +17,17 @@
 //!     finish = |s| Some(survival_summary(check(s.core.try_clone()))),
 //!     empty = 0,                           // optional: a non-strict final, value of a group without rows
 //!     sspace = 1024,                       // the planner's per-group estimate, bytes
-//!     transition = c,                      // c: a V1 C function `<name>_trans`; rust: #[pg_extern]
+//!     // c: a V1 C function `<name>_trans` with this body (`state`: the
+//!     // `Option<&mut Group>` internal state, `fcinfo`, then one
+//!     // `&NullableDatum` per argument; `name?` is an optional trailing
+//!     // argument, an `Option<&NullableDatum>`); rust: a #[pg_extern]
+//!     // `<name>_trans` written by hand
+//!     transition = c |state, fcinfo, [tenure_days, churned]| {
+//!         if let Some(t) = v1::float8(tenure_days) {
+//!             let s = state_or_new(&mut state, fcinfo, SurvivalAgg::default);
+//!             check(s.core.update(t, v1::boolean(churned)));
+//!         }
+//!     },
 //!     overloads = [("tenure_days double precision, churned boolean", "comment")],
 //!     requires = [survival_summary],       // SQL objects created before (optional)
 //! }
@@ -32,6 +44,15 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{bracketed, parenthesized, Expr, Ident, LitInt, LitStr, Path, Token, Type};
 
+/// `|state, fcinfo, [required..., optional?...]| block` of `transition = c`.
+struct CBody {
+    state: Ident,
+    fcinfo: Ident,
+    required: Vec<Ident>,
+    optional: Vec<Ident>,
+    block: syn::Block,
+}
+
 struct Declaration {
     name: LitStr,
     core: Type,
@@ -41,6 +62,8 @@ struct Declaration {
     empty: Option<Expr>,
     sspace: LitInt,
     c_transition: bool,
+    /// The body of the C transition function.
+    c_body: Option<CBody>,
     overloads: Vec<(LitStr, LitStr)>,
     requires: Vec<Path>,
 }
@@ -49,6 +72,7 @@ impl Parse for Declaration {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let (mut name, mut core, mut memo, mut result, mut finish) = (None, None, None, None, None);
         let (mut empty, mut sspace, mut transition) = (None, None, None);
+        let mut c_body = None;
         let (mut overloads, mut requires) = (Vec::new(), Vec::new());
         while !input.is_empty() {
             let key: Ident = input.parse()?;
@@ -61,7 +85,45 @@ impl Parse for Declaration {
                 "finish" => finish = Some(input.parse::<Expr>()?),
                 "empty" => empty = Some(input.parse::<Expr>()?),
                 "sspace" => sspace = Some(input.parse::<LitInt>()?),
-                "transition" => transition = Some(input.parse::<Ident>()?),
+                "transition" => {
+                    transition = Some(input.parse::<Ident>()?);
+                    if input.peek(Token![|]) {
+                        input.parse::<Token![|]>()?;
+                        let state: Ident = input.parse()?;
+                        input.parse::<Token![,]>()?;
+                        let fcinfo: Ident = input.parse()?;
+                        input.parse::<Token![,]>()?;
+                        let list;
+                        bracketed!(list in input);
+                        let (mut required, mut optional) = (Vec::new(), Vec::new());
+                        while !list.is_empty() {
+                            let arg: Ident = list.parse()?;
+                            if list.peek(Token![?]) {
+                                list.parse::<Token![?]>()?;
+                                optional.push(arg);
+                            } else if !optional.is_empty() {
+                                return Err(syn::Error::new(
+                                    arg.span(),
+                                    "optional arguments (`name?`) come last",
+                                ));
+                            } else {
+                                required.push(arg);
+                            }
+                            if !list.is_empty() {
+                                list.parse::<Token![,]>()?;
+                            }
+                        }
+                        input.parse::<Token![|]>()?;
+                        let block: syn::Block = input.parse()?;
+                        c_body = Some(CBody {
+                            state,
+                            fcinfo,
+                            required,
+                            optional,
+                            block,
+                        });
+                    }
+                }
                 "overloads" => {
                     let list;
                     bracketed!(list in input);
@@ -110,6 +172,12 @@ impl Parse for Declaration {
         if overloads.is_empty() {
             return Err(missing("overloads"));
         }
+        if c_transition != c_body.is_some() {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "`transition = c |state, fcinfo, [args]| { body }` (the C function's body) or `transition = rust`",
+            ));
+        }
         Ok(Declaration {
             name: name.ok_or_else(|| missing("name"))?,
             core: core.ok_or_else(|| missing("core"))?,
@@ -119,6 +187,7 @@ impl Parse for Declaration {
             empty,
             sspace: sspace.ok_or_else(|| missing("sspace"))?,
             c_transition,
+            c_body,
             overloads,
             requires,
         })
@@ -212,9 +281,12 @@ fn expand(d: &Declaration) -> TokenStream2 {
         },
     };
     let sql = LitStr::new(&sql(d), Span::call_site());
+    let transition = d.c_body.as_ref().map(|body| c_transition(&name, body));
     let requires = d.requires.iter();
     let final_ident = ident("final");
     quote! {
+        #transition
+
         #final_fn
 
         #[::pgrx::pg_extern(immutable, parallel_safe)]
@@ -242,5 +314,73 @@ fn expand(d: &Declaration) -> TokenStream2 {
             name = #name,
             requires = [#(#requires,)* #final_ident, #combine, #serialize, #deserialize],
         );
+    }
+}
+
+/// The version-1 C transition function `<name>_trans` around `body`.
+fn c_transition(name: &str, body: &CBody) -> TokenStream2 {
+    let CBody {
+        state,
+        fcinfo,
+        required,
+        optional,
+        block,
+    } = body;
+    let trans = format_ident!("{}_trans", name, span = Span::call_site());
+    let finfo = format_ident!("pg_finfo_{}_trans", name, span = Span::call_site());
+    let datum = quote!(&::pgrx::pg_sys::NullableDatum);
+    // one match arm per number of optional arguments given
+    let arms = (0..=optional.len()).map(|given| {
+        let bound: Vec<Ident> = required
+            .iter()
+            .chain(&optional[..given])
+            .map(|a| format_ident!("given_{}", a))
+            .collect();
+        let req = bound[..required.len()].iter();
+        let opt = bound[required.len()..].iter().map(|b| quote!(Some(#b)));
+        let absent = (given..optional.len()).map(|_| quote!(None::<#datum>));
+        quote! {
+            [given_state, #(#bound),*] => (given_state, #(#req,)* #(#opt,)* #(#absent,)*)
+        }
+    });
+    let expected = if optional.is_empty() {
+        format!("{name}_trans: expected {} arguments", required.len() + 1)
+    } else {
+        format!(
+            "{name}_trans: expected {} to {} arguments",
+            required.len() + 1,
+            required.len() + optional.len() + 1
+        )
+    };
+    let args = required.iter().chain(optional.iter());
+    let doc = format!(
+        " `{name}_trans`: the transition function of `{name}`, a version-1 C function \
+         (see `src/agg/v1.rs`) written by `pg_aggregate!` around the body declared there."
+    );
+    quote! {
+        #[doc = #doc]
+        ///
+        /// # Safety
+        /// Called by Postgres with the arguments of its `CREATE FUNCTION`.
+        #[::pgrx::pg_guard]
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C-unwind" fn #trans(
+            #fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
+        ) -> ::pgrx::pg_sys::Datum {
+            // SAFETY: Postgres calls it with a valid `fcinfo` and the
+            // arguments of its CREATE FUNCTION (the state, then the
+            // aggregate's arguments), which is what the body reads
+            unsafe {
+                let (given_state, #(#args,)*) = match crate::agg::v1::args(#fcinfo) {
+                    #(#arms,)*
+                    _ => ::pgrx::error!(#expected),
+                };
+                #[allow(unused_mut)]
+                let mut #state = crate::agg::v1::internal(given_state);
+                #block
+                crate::agg::v1::return_internal(#fcinfo, #state)
+            }
+        }
+        crate::agg::v1::function_info_v1!(#finfo);
     }
 }

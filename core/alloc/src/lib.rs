@@ -1,4 +1,6 @@
-//! Where aggregate states keep their memory.
+//! `churnkit-alloc`: where aggregate states keep their memory. The one
+//! crate of churnkit with `unsafe` code (an allocator is an unsafe trait);
+//! `churnkit-core`, `datafusion-churnkit` and the CLI forbid it.
 //!
 //! Every growable collection of a state is a [`StateVec`]: a vector whose
 //! allocator is a [`StateAlloc`], chosen when the vector is made. By default
@@ -8,7 +10,7 @@
 //! aggregate's memory context (`MemoryContextAllocExtended(...,
 //! MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM)`), so the executor's memory
 //! accounting (hash aggregation's spill decision, `work_mem`) sees the
-//! states, and a failed allocation comes back as [`super::OutOfMemory`], an
+//! states, and a failed allocation comes back as [`OutOfMemory`], an
 //! ERROR, never an abort.
 //!
 //! A vector remembers its allocator, so it grows and is freed where it was
@@ -40,7 +42,7 @@ pub fn state_vec_from<T: Clone>(items: &[T]) -> StateVec<T> {
     v
 }
 
-/// `v.push(x)` where [`super::grow`] made the room: no capacity check, no
+/// `v.push(x)` where [`grow`] made the room: no capacity check, no
 /// allocation (the hot path of states that keep every row).
 #[inline(always)]
 pub fn push_within_capacity<T>(v: &mut StateVec<T>, x: T) {
@@ -54,11 +56,11 @@ pub fn push_within_capacity<T>(v: &mut StateVec<T>, x: T) {
     }
 }
 
-/// A copy of `v` in the current allocator, or [`super::OutOfMemory`]
+/// A copy of `v` in the current allocator, or [`OutOfMemory`]
 /// (`Clone` would abort when memory runs out).
-pub fn try_clone_vec<T: Clone>(v: &StateVec<T>) -> Result<StateVec<T>, super::OutOfMemory> {
+pub fn try_clone_vec<T: Clone>(v: &StateVec<T>) -> Result<StateVec<T>, OutOfMemory> {
     let mut c = state_vec();
-    super::grow(&mut c, v.len())?;
+    grow(&mut c, v.len())?;
     c.extend_from_slice(v);
     Ok(c)
 }
@@ -200,6 +202,39 @@ unsafe impl Allocator for StateAlloc {
     }
 }
 
+/// A collection of an aggregate state could not grow: the allocation
+/// failed. States grow only through [`grow`], so a failed allocation is this
+/// error (SQLSTATE 53200 in Postgres, a DataFusion error) instead of Rust's
+/// abort, which would take the whole Postgres cluster down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfMemory {
+    /// The size the collection needed, in bytes.
+    pub bytes: usize,
+}
+
+/// Room in `v` for `additional` more elements without another allocation,
+/// or [`OutOfMemory`]. Amortised like `push` (the capacity doubles).
+#[inline(always)]
+pub fn grow<T>(v: &mut StateVec<T>, additional: usize) -> Result<(), OutOfMemory> {
+    if v.capacity() - v.len() >= additional {
+        Ok(())
+    } else {
+        grow_slow(v, additional)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn grow_slow<T>(v: &mut StateVec<T>, additional: usize) -> Result<(), OutOfMemory> {
+    v.try_reserve(additional).map_err(|_| OutOfMemory {
+        bytes: v
+            .len()
+            .saturating_add(additional)
+            .max(v.capacity().saturating_mul(2))
+            .saturating_mul(std::mem::size_of::<T>()),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,7 +273,7 @@ mod tests {
         let mut v: StateVec<u64> = with_state_alloc(engine, state_vec);
         assert_eq!(StateAlloc::current(), StateAlloc::GLOBAL);
         for i in 0..1000 {
-            super::super::grow(&mut v, 1).unwrap();
+            super::grow(&mut v, 1).unwrap();
             v.push(i);
         }
         assert!(LIVE.load(Ordering::SeqCst) >= 1);
@@ -254,7 +289,7 @@ mod tests {
     fn a_failed_engine_allocation_is_out_of_memory() {
         let engine = StateAlloc::engine(&FAILING, std::ptr::null_mut());
         let mut v: StateVec<u64> = with_state_alloc(engine, state_vec);
-        let e = super::super::grow(&mut v, 10).unwrap_err();
+        let e = super::grow(&mut v, 10).unwrap_err();
         assert_eq!(e.bytes, 80);
         assert!(v.is_empty());
     }

@@ -7,6 +7,7 @@ use super::codec::{Reader, Writer};
 use super::grow;
 use super::period_set::PeriodSet;
 use super::state::State;
+use super::OutOfMemoryExt as _;
 use crate::error::{ChurnError, Result};
 use crate::time::{check_timestamp, Granularity, PeriodCache, MICROS_PER_DAY};
 

@@ -4,8 +4,9 @@
 use super::codec::{Reader, Writer};
 use super::period_set::PeriodSet;
 use super::state::State;
+use super::OutOfMemoryExt as _;
 use crate::error::{ChurnError, Result};
-use crate::scalar::engagement::{engagement_score, EngagementParams};
+use crate::scalar::engagement_score::{engagement_score, EngagementParams};
 use crate::time::{check_timestamp, day_number};
 
 pub const TYPE_NAME: &str = "engagement_summary";

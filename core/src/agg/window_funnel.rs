@@ -16,6 +16,7 @@ use super::alloc::{push_within_capacity, state_vec, StateVec};
 use super::codec::{Reader, Writer};
 use super::grow;
 use super::state::State;
+use super::OutOfMemoryExt as _;
 use crate::error::{ChurnError, Result};
 use crate::time::check_timestamp;
 

@@ -1,5 +1,5 @@
 //! `churnkit run`: the ETL job of docs/warehouse.md on files. Maps the input files
-//! onto the input contract (see [`crate::inputs`]), runs the twelve warehouse
+//! onto the input contract (see [`crate::warehouse::inputs`]), runs the twelve warehouse
 //! views of `sql/views/` (embedded at build time, the same SQL as Postgres),
 //! writes each to `DIR/<view>.parquet` (or `.csv`), renders
 //! `DIR/report.html`, and prints the accounts that need attention.
@@ -10,35 +10,31 @@
 //! the process is killed, DIR is the earlier run, untouched.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::compute::{concat_batches, sort_to_indices, take_record_batch};
 use datafusion::arrow::datatypes::{Schema, SchemaRef};
 use datafusion::datasource::MemTable;
-use datafusion::error::DataFusionError;
 use datafusion::execution::SendableRecordBatchStream;
-use datafusion::parquet::arrow::ArrowWriter;
-use datafusion::parquet::basic::Compression;
-use datafusion::parquet::file::properties::WriterProperties;
 use datafusion::physical_plan::memory::MemoryStream;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::prelude::{ident, SessionContext};
 use futures::StreamExt;
 
-use crate::as_of::{AsOf, AsOfArg};
 use crate::commit::Staging;
 use crate::error::{CliError, Result};
-use crate::inputs::{register_inputs, InputPaths};
+use crate::files::{CsvTimestamps, FileWriter, OutputFormat};
 use crate::output::{write_stream, Format};
 use crate::progress::Progress;
 use crate::report;
 use crate::session::new_context;
-use crate::views::{ViewFile, VIEW_FILES};
+use crate::warehouse::as_of::{AsOf, AsOfArg};
+use crate::warehouse::inputs::{register_inputs, InputPaths};
+use crate::warehouse::views::{ViewFile, VIEW_FILES};
 
 /// Run the warehouse views on files: every view to a file, an HTML report, the accounts needing attention
 #[derive(Debug, Args)]
@@ -76,23 +72,6 @@ pub struct RunArgs {
     /// No progress on stderr
     #[arg(long, short = 'q')]
     pub quiet: bool,
-}
-
-/// The format the views are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Parquet,
-    /// With a header row; NULL is an empty field; nested values as text
-    Csv,
-}
-
-impl OutputFormat {
-    pub fn extension(self) -> &'static str {
-        match self {
-            OutputFormat::Parquet => "parquet",
-            OutputFormat::Csv => "csv",
-        }
-    }
 }
 
 /// One run of the job.
@@ -326,68 +305,28 @@ async fn write_view(
             .collect::<Vec<_>>(),
     ));
     let nullable = schema.clone();
-    let stream: SendableRecordBatchStream = Box::pin(RecordBatchStreamAdapter::new(
+    let mut stream: SendableRecordBatchStream = Box::pin(RecordBatchStreamAdapter::new(
         schema.clone(),
         stream.map(move |batch| Ok(batch?.with_schema(nullable.clone())?)),
     ));
-    let file = File::create(path).map_err(|e| CliError::msg(format!("{}: {e}", path.display())))?;
-    let kept = Arc::new(Mutex::new((0u64, Vec::new())));
-    let written = match format {
-        OutputFormat::Parquet => write_parquet(stream, file, &kept, keep).await,
-        OutputFormat::Csv => {
-            let sink = kept.clone();
-            let teed = stream.map(move |batch| {
-                if let Ok(b) = &batch {
-                    if let Ok(mut k) = sink.lock() {
-                        k.0 += b.num_rows() as u64;
-                        if keep {
-                            k.1.push(b.clone());
-                        }
-                    }
-                }
-                batch
-            });
-            let teed: SendableRecordBatchStream =
-                Box::pin(RecordBatchStreamAdapter::new(schema.clone(), teed));
-            let mut out = BufWriter::new(file);
-            write_stream(Format::Csv, teed, &mut out).await
+    let written = async {
+        let mut writer = FileWriter::create(path, format, schema.clone(), CsvTimestamps::Rfc3339)?;
+        let mut rows = 0u64;
+        let mut batches = Vec::new();
+        while let Some(batch) = stream.next().await {
+            let batch = batch?;
+            writer.write(&batch)?;
+            rows += batch.num_rows() as u64;
+            if keep {
+                batches.push(batch);
+            }
         }
-    };
-    written.map_err(|e| view_error(view, e))?;
-    let (rows, batches) = std::mem::take(
-        &mut *kept
-            .lock()
-            .map_err(|_| CliError::msg("internal error: poisoned lock"))?,
-    );
+        writer.close()?;
+        Ok::<_, CliError>((rows, batches))
+    }
+    .await;
+    let (rows, batches) = written.map_err(|e| view_error(view, e))?;
     Ok((schema, rows, batches))
-}
-
-async fn write_parquet(
-    mut stream: SendableRecordBatchStream,
-    file: File,
-    kept: &Mutex<(u64, Vec<RecordBatch>)>,
-    keep: bool,
-) -> Result<()> {
-    let props = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .build();
-    let mut writer =
-        ArrowWriter::try_new(file, stream.schema(), Some(props)).map_err(DataFusionError::from)?;
-    let mut rows = 0u64;
-    let mut batches = Vec::new();
-    while let Some(batch) = stream.next().await {
-        let batch = batch?;
-        writer.write(&batch).map_err(DataFusionError::from)?;
-        rows += batch.num_rows() as u64;
-        if keep {
-            batches.push(batch);
-        }
-    }
-    writer.close().map_err(DataFusionError::from)?;
-    if let Ok(mut k) = kept.lock() {
-        *k = (rows, batches);
-    }
-    Ok(())
 }
 
 /// For the screen: floats to one decimal (a health score of 63.0, not

@@ -6,6 +6,7 @@ use super::alloc::{state_vec, StateVec};
 use super::codec::{Reader, Writer};
 use super::grow;
 use super::state::State;
+use super::OutOfMemoryExt as _;
 use crate::error::{ChurnError, Result};
 
 pub const TYPE_NAME: &str = "survival_summary";

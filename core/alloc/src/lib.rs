@@ -1,6 +1,7 @@
-//! `churnkit-alloc`: where aggregate states keep their memory. The one
-//! crate of churnkit with `unsafe` code (an allocator is an unsafe trait);
-//! `churnkit-core`, `datafusion-churnkit` and the CLI forbid it.
+//! `churnkit-alloc`: where aggregate states keep their memory. Besides the
+//! pgrx extension, the one crate of churnkit with `unsafe` code (an
+//! allocator is an unsafe trait); `churnkit-core`, `datafusion-churnkit` and
+//! the CLI forbid it.
 //!
 //! Every growable collection of a state is a [`StateVec`]: a vector whose
 //! allocator is a [`StateAlloc`], chosen when the vector is made. By default

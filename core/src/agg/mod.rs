@@ -12,7 +12,7 @@
 //! allocation of states (`alloc`).
 
 /// The states' allocator, [`OutOfMemory`] and [`grow`]: the crate
-/// `churnkit-alloc` (the one crate with unsafe code), re-exported.
+/// `churnkit-alloc` (where the unsafe code of states lives), re-exported.
 pub use churnkit_alloc as alloc;
 pub use churnkit_alloc::{grow, OutOfMemory};
 

@@ -34,7 +34,7 @@
 
 \echo Use "ALTER EXTENSION churnkit UPDATE TO '0.2.0'" to load this file. \quit
 
--- Least privilege (issue #8).
+-- Least privilege (0.2.0).
 -- * churnkit_admin: the data engineer's role (NOLOGIN; grant it to a login).
 --   Its members run setup(), record_churn() and refresh(), read every view
 --   and correct churn_events, and never get CREATE on schema churnkit.
@@ -586,7 +586,7 @@ GRANT EXECUTE ON FUNCTION setup(regclass, regclass, regclass, regclass, text[], 
 GRANT EXECUTE ON FUNCTION record_churn(bigint, text, text, timestamptz) TO churnkit_admin;
 GRANT EXECUTE ON FUNCTION refresh() TO churnkit_admin;
 
--- Equality, ordering and hashing for the summary types (issue #8): so that
+-- Equality, ordering and hashing for the summary types (0.2.0): so that
 -- DISTINCT, UNION, GROUP BY, ORDER BY, IN and hash joins work on a column
 -- of summaries. Two summaries are equal when their binary encodings are:
 -- binary input accepts exactly one encoding per value, so that is equality

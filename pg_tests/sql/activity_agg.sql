@@ -1,6 +1,6 @@
 -- churnkit.activity_agg(occurred_at, granularity) -> activity, its accessors
 -- cohort_start, is_active, lifecycle_state, and
--- churnkit.retention_counts(activity [, mode]) (DESIGN.md §3.2, issue #3)
+-- churnkit.retention_counts(activity [, mode]) (docs/aggregates.md)
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';

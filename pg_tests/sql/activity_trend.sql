@@ -1,6 +1,6 @@
 -- churnkit.activity_trend(occurred_at, as_of, window_days) -> float8:
 -- (recent - prior) / prior event counts of the last two windows before
--- as_of; NULL when prior = 0 (DESIGN.md §3.2, issue #3)
+-- as_of; NULL when prior = 0 (docs/aggregates.md)
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
@@ -63,7 +63,7 @@ FROM (VALUES
 ) AS t(n, call)
 ORDER BY n;
 
--- issue #8: as_of and window_days may not vary within a group (0.1.0 took
+-- 0.2.0 (CHANGELOG.md): as_of and window_days may not vary within a group (0.1.0 took
 -- them silently, each row counted against its own windows), as the other
 -- aggregates' parameters; the largest window does not overflow; ±infinity
 -- is 22008

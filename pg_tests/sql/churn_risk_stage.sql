@@ -1,4 +1,4 @@
--- churnkit.churn_risk_stage (DESIGN.md §3.1): first matching rule of
+-- churnkit.churn_risk_stage (docs/functions.md): first matching rule of
 -- churned, lapsed, onboarding, dormant, renewal_due, declining, active.
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';

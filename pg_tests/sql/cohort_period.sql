@@ -1,4 +1,4 @@
--- churnkit.cohort_period(cohort_start, ts, granularity [, time_zone]) (DESIGN.md §3.1)
+-- churnkit.cohort_period(cohort_start, ts, granularity [, time_zone]) (docs/functions.md)
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';

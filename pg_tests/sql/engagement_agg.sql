@@ -1,5 +1,5 @@
 -- churnkit.engagement_agg(occurred_at, duration_seconds, is_key_action)
--- -> engagement_summary, and its accessors (DESIGN.md §3.2, issue #3)
+-- -> engagement_summary, and its accessors (docs/aggregates.md)
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
@@ -70,7 +70,7 @@ SELECT churnkit.engagement_agg(ts, 1, false)::text AS unordered
 FROM (VALUES ('2024-03-05 10:00+00'::timestamptz), ('2024-03-01 10:00+00'), ('2024-03-03 10:00+00'),
              ('2024-03-01 11:00+00'), ('2024-03-05 10:00+00')) AS v(ts);
 
--- issue #8: ±infinity is not a point in time, and a timestamp after
+-- 0.2.0 (CHANGELOG.md): ±infinity is not a point in time, and a timestamp after
 -- 294246-12-31 does not fit churnkit's range: SQLSTATE 22008, never a
 -- clamped value colliding with infinity
 SELECT regress.outcome($$ SELECT churnkit.engagement_agg(ts, 1, true) FROM (VALUES ('-infinity'::timestamptz), ('2024-01-01')) AS v(ts) $$);

@@ -1,4 +1,4 @@
--- churnkit.engagement_score: 4-, 7- and 10-argument overloads (DESIGN.md §3.1)
+-- churnkit.engagement_score: 4-, 7- and 10-argument overloads (docs/functions.md)
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';

@@ -1,4 +1,4 @@
--- churnkit.health_score(scores float8[], weights float8[]) (DESIGN.md §3.1)
+-- churnkit.health_score(scores float8[], weights float8[]) (docs/functions.md)
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';

@@ -1,4 +1,4 @@
--- churnkit.health_tier(score, good_at 70, poor_below 40) (DESIGN.md §3.1)
+-- churnkit.health_tier(score, good_at 70, poor_below 40) (docs/functions.md)
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';

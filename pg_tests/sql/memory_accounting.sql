@@ -1,4 +1,4 @@
--- issue #8: aggregate states live in the aggregate memory context, so the
+-- 0.2.0 (CHANGELOG.md): aggregate states live in the aggregate memory context, so the
 -- executor's accounting sees them. Hash aggregation measures its memory
 -- (Peak Memory Usage) with the states' collections included, and spills to
 -- disk (HashAgg Batches > 1) when they outgrow work_mem, with the same

@@ -1,4 +1,4 @@
--- churnkit.mrr_movement(previous_mrr, current_mrr, was_customer_before) (DESIGN.md §3.1)
+-- churnkit.mrr_movement(previous_mrr, current_mrr, was_customer_before) (docs/functions.md)
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';

@@ -1,5 +1,5 @@
 -- churnkit.retention(conditions boolean[]) -> integer[], ClickHouse
--- retention(): r[1] = any(c1); r[k] = any(c1) and any(ck) (issue #3)
+-- retention(): r[1] = any(c1); r[k] = any(c1) and any(ck) (docs/aggregates.md)
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';

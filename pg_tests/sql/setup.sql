@@ -67,7 +67,7 @@ SELECT count(*) AS types,
 FROM pg_type t
 WHERE t.typnamespace = 'churnkit'::regnamespace AND t.typtype = 'b' AND t.typelem = 0;
 
--- the reference value of the design (DESIGN.md §3.1, issue #2)
+-- the reference value of the design (docs/functions.md)
 SELECT churnkit.engagement_score(600, 15, 30, 30);
 
 -- Helper for the other test files: the value of a one-column query as text

@@ -1,5 +1,5 @@
 -- The summary types engagement_summary, activity, survival_summary
--- (DESIGN.md §3.2, issue #3): text form (core's JSON), binary form (core's
+-- (docs/aggregates.md): text form (core's JSON), binary form (core's
 -- versioned bytes), storage in tables, dump/restore as text, re-reading.
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
@@ -167,7 +167,7 @@ SELECT regress.run(format($q$COPY st_raw TO PROGRAM %L (FORMAT binary)$q$,
                           'cat > /tmp/churnkit_regress_' || pg_backend_pid() || '.raw')) AS copy_out;
 SELECT regress.run(format($q$COPY st_raw_activity FROM PROGRAM %L (FORMAT binary)$q$,
                           'cat /tmp/churnkit_regress_' || pg_backend_pid() || '.raw && rm -f /tmp/churnkit_regress_' || pg_backend_pid() || '.raw')) AS copy_in;
--- issue #8: binary input is exactly as strict as text input. A "year"
+-- 0.2.0 (CHANGELOG.md): binary input is exactly as strict as text input. A "year"
 -- activity of period 2^62 (no timestamp has it; 0.1.0 took it and gave a
 -- wrapped cohort_start of 2091-11-10) and a varint written in two bytes
 -- (0.1.0 took it: its bytes would not read back the same) are refused.
@@ -197,7 +197,7 @@ FROM generate_series('2000-01-01'::timestamptz, '2029-12-31', '1 day') AS ts;
 SELECT churnkit.active_days(s) AS days, pg_column_size(s) < octet_length(churnkit.engagement_summary_send(s)) AS compressed
 FROM st_large;
 
--- issue #8: equality, ordering and hashing (0.1.0 had no operators, so
+-- 0.2.0 (CHANGELOG.md): equality, ordering and hashing (0.1.0 had no operators, so
 -- DISTINCT, UNION and GROUP BY on a summary failed). Equal values are equal
 -- (a summary read back from its text form included); the order is that of
 -- the binary encodings

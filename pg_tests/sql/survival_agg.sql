@@ -1,6 +1,6 @@
 -- churnkit.survival_agg(tenure_days, churned) -> survival_summary
 -- (Kaplan-Meier, right-censored) and its accessors survival_at,
--- median_lifetime, survival_curve (DESIGN.md §3.2, issue #3)
+-- median_lifetime, survival_curve (docs/aggregates.md)
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';

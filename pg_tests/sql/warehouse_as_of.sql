@@ -1,4 +1,4 @@
--- churnkit.as_of(): the reference time of the warehouse views (issue #4).
+-- churnkit.as_of(): the reference time of the warehouse views (docs/warehouse.md).
 -- The setting churnkit.as_of when set and not empty, else now().
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';

@@ -1,4 +1,4 @@
--- The pg_cron recipe of docs/warehouse.md (issue #4): schedule
+-- The pg_cron recipe of docs/warehouse.md (docs/warehouse.md): schedule
 -- churnkit.refresh() with pg_cron, check that a run succeeded and that the
 -- materialized views picked up new input rows.
 --

@@ -1,5 +1,5 @@
 -- churnkit.record_churn() and the churn database churnkit.churn_events
--- (issue #4): tenure, engagement trend before churn, last health tier and
+-- (docs/warehouse.md): tenure, engagement trend before churn, last health tier and
 -- MRR lost, computed from the inputs at churned_at.
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
@@ -113,7 +113,7 @@ SELECT regress.outcome($$ SELECT churnkit.record_churn(NULL, 'price') $$);
 SELECT regress.outcome($$ SELECT churnkit.record_churn(1, 'price', NULL, NULL) $$);
 SELECT regress.outcome($$ SELECT churnkit.record_churn(1, 'price', NULL, 'infinity') $$);
 SELECT regress.outcome($$ SELECT churnkit.record_churn(1, 'price', NULL, '2024-07-01 00:00+00') $$);
--- issue #8: a churn before the account's sign-up (a negative tenure) is
+-- 0.2.0 (CHANGELOG.md): a churn before the account's sign-up (a negative tenure) is
 -- refused, by record_churn and by the table itself
 SELECT regress.outcome($$ SELECT churnkit.record_churn(1, 'price', NULL, '1999-12-31 00:00+00') $$);
 SELECT regress.outcome($$ INSERT INTO churnkit.churn_events (account_id, churned_at, tenure_days) VALUES (1, '1999-12-31', -30) $$);

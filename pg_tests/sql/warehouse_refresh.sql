@@ -1,5 +1,5 @@
 -- churnkit.refresh(): refresh the materialized dashboard views of
--- setup(..., materialize => true) (issue #4).
+-- setup(..., materialize => true) (docs/warehouse.md).
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
@@ -60,7 +60,7 @@ SELECT regress.outcome($$ SELECT churnkit.refresh() $$);
 SET churnkit.as_of = '2024-07-01 00:00:00+00';
 SELECT sum(cohort_size) AS cohort_sizes FROM churnkit.cohort_retention;
 
--- issue #8: one view that cannot be refreshed (a negative tenure that 0.1.0
+-- 0.2.0 (CHANGELOG.md): one view that cannot be refreshed (a negative tenure that 0.1.0
 -- let into churn_events: survival_agg refuses it) keeps its rows and is
 -- named in a WARNING; every other view is refreshed all the same
 INSERT INTO wh_refresh.events VALUES (1, 11, '2024-06-29 10:00+00', 'login', 60, false);

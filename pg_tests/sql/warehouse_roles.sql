@@ -1,4 +1,4 @@
--- Least privilege (issue #4): the churnkit_reader role reads the dashboard
+-- Least privilege (docs/warehouse.md): the churnkit_reader role reads the dashboard
 -- views and nothing else; no function is SECURITY DEFINER; every SQL and
 -- plpgsql function has a fixed search_path.
 SET client_min_messages = warning;
@@ -136,7 +136,7 @@ REVOKE EXECUTE ON FUNCTION churnkit.record_churn(bigint, text, text, timestamptz
 -- nothing was forged
 SELECT account_id, reason, detail FROM churnkit.churn_events ORDER BY account_id;
 
--- 5. Least privilege that works (issue #8). churnkit_admin: created by the
+-- 5. Least privilege that works (0.2.0, CHANGELOG.md). churnkit_admin: created by the
 --    extension, cannot log in, no special power; its members run setup(),
 --    record_churn() and refresh() without CREATE on schema churnkit, which
 --    only the extension's owner has. PUBLIC has USAGE (the functions are for

@@ -1,6 +1,6 @@
 -- churnkit.setup(): validation of the inputs, the input views, every
 -- dashboard view from sql/views/ with its COMMENTs, weird table names,
--- key_events, rewiring, materialize, grants (issue #4).
+-- key_events, rewiring, materialize, grants (docs/warehouse.md).
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
@@ -99,7 +99,7 @@ SELECT regress.outcome($$ SELECT churnkit.setup('wh_setup.events', NULL) $$);
 SELECT regress.outcome($$ SELECT churnkit.setup('wh_setup.events', 'wh_setup.accounts', materialize => NULL) $$);
 SELECT regress.outcome($$ SELECT churnkit.setup('wh_setup.events', 'wh_setup.accounts', key_events => '{}') $$);
 SELECT regress.outcome($$ SELECT churnkit.setup('wh_setup.events', 'wh_setup.accounts', key_events => ARRAY['export', NULL]) $$);
--- issue #8: a two-dimensional array is 22023 (0.1.0: 0A000 from deep inside)
+-- 0.2.0 (CHANGELOG.md): a two-dimensional array is 22023 (0.1.0: 0A000 from deep inside)
 SELECT regress.outcome($$ SELECT churnkit.setup('wh_setup.events', 'wh_setup.accounts', key_events => '{{a},{b}}') $$);
 CREATE TEMP TABLE events_for_now AS SELECT * FROM wh_setup.events;
 SELECT regress.outcome($$ SELECT churnkit.setup('events_for_now', 'wh_setup.accounts') $$) LIKE 'ERROR 22023: setup: invalid events: pg\_temp\_%.events\_for\_now is a temporary table' AS temporary_refused;

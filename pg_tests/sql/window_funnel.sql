@@ -1,5 +1,5 @@
 -- churnkit.window_funnel(window, occurred_at, steps boolean[] [, mode]) ->
--- integer, ClickHouse windowFunnel() (DESIGN.md §3.2, issue #3)
+-- integer, ClickHouse windowFunnel() (docs/aggregates.md)
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';

@@ -1,4 +1,4 @@
--- Equality, ordering and hashing for the summary types (issue #8): so that
+-- Equality, ordering and hashing for the summary types (0.2.0, CHANGELOG.md): so that
 -- DISTINCT, UNION, GROUP BY, ORDER BY, IN and hash joins work on a column
 -- of summaries. Two summaries are equal when their binary encodings are:
 -- binary input accepts exactly one encoding per value, so that is equality

@@ -1,4 +1,4 @@
--- churnkit warehouse layer (DESIGN.md §4, issue #4): the churn database,
+-- churnkit warehouse layer (docs/warehouse.md): the churn database,
 -- the dashboard role, setup(), record_churn() and refresh().
 --
 -- Every function here is plpgsql with a fixed search_path. They run with the
@@ -53,7 +53,7 @@ $$;
 GRANT USAGE ON SCHEMA churnkit TO churnkit_reader;
 
 -- ---------------------------------------------------------------------------
--- Least privilege (issue #8).
+-- Least privilege (0.2.0, CHANGELOG.md).
 -- * churnkit_admin: the data engineer's role (NOLOGIN; grant it to a login).
 --   Its members run setup(), record_churn() and refresh(), read every view
 --   and correct churn_events, and never get CREATE on schema churnkit.

@@ -23,12 +23,16 @@ pub mod retention_counts;
 pub mod survival_agg;
 pub mod window_funnel;
 
-pub use activity_agg::ActivityAggFunc;
+pub use activity_agg::{ActivityAggFunc, CohortStartFunc, IsActiveFunc, LifecycleStateFunc};
 pub use activity_trend::ActivityTrendFunc;
-pub use engagement_agg::EngagementAggFunc;
+pub use engagement_agg::{
+    ActiveDaysFunc, ActiveMinutesFunc, EngagementAggFunc, KeyActionsFunc, LastActiveAtFunc,
+};
 pub use retention::RetentionFunc;
 pub use retention_counts::RetentionCountsFunc;
-pub use survival_agg::SurvivalAggFunc;
+pub use survival_agg::{
+    survival_curve_type, MedianLifetimeFunc, SurvivalAggFunc, SurvivalAtFunc, SurvivalCurveFunc,
+};
 pub use window_funnel::WindowFunnelFunc;
 
 use std::fmt::Debug;

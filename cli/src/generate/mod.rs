@@ -22,6 +22,11 @@ pub struct GenerateArgs {
     /// Last day of the history (exclusive), YYYY-MM-DD (1900-01-01 to 9999-12-31)
     #[arg(long, default_value = "2024-07-01", value_parser = parse_end)]
     pub end: i64,
+    /// Physical order of the events rows: time (by time, accounts
+    /// interleaved, as an append-only table is kept), account (each account's
+    /// events together) or random (a seeded permutation). Same rows in every order.
+    #[arg(long, value_enum, default_value_t = EventOrder::Time)]
+    pub order: EventOrder,
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Parquet)]
     pub format: OutputFormat,
@@ -64,6 +69,7 @@ pub fn run(args: GenerateArgs) -> crate::error::Result<()> {
     let cfg = GenConfig {
         end: end_day * DAY,
         scale: args.scale,
+        order: args.order,
         ..base
     };
     let started = std::time::Instant::now();

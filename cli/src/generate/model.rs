@@ -32,6 +32,8 @@ pub struct GenConfig {
     pub end: i64,
     /// Multiplies the event rate (1.0 = about 3 events per active account-day).
     pub scale: f64,
+    /// The physical order of the events table.
+    pub order: EventOrder,
 }
 
 impl Default for GenConfig {
@@ -42,6 +44,7 @@ impl Default for GenConfig {
             seed: 42,
             end: 1_719_792_000_000_000, /* 2024-07-01 */
             scale: 1.0,
+            order: EventOrder::Time,
         }
     }
 }
@@ -100,6 +103,18 @@ impl Rng {
             }
             k += 1;
         }
+    }
+    /// An index drawn with probability proportional to `weights[i]`.
+    pub fn pick_index(&mut self, weights: &[f64]) -> usize {
+        let total: f64 = weights.iter().sum();
+        let mut x = self.f() * total;
+        for (i, w) in weights.iter().enumerate() {
+            if x < *w {
+                return i;
+            }
+            x -= w;
+        }
+        weights.len() - 1
     }
     pub fn pick<'a, T>(&mut self, items: &'a [(T, f64)]) -> &'a T {
         let total: f64 = items.iter().map(|x| x.1).sum();
@@ -301,41 +316,17 @@ impl GenConfig {
 
     /// Events of one account, in time order, handed to `f(occurred_at, user_id, event_index, duration)`.
     pub fn events(&self, a: &Account, mut f: impl FnMut(i64, i64, usize, Option<f64>)) {
-        let mut r = Rng::for_account(self.seed, a.account_id as u64, 1);
-        let first_day = a.signed_up_at.div_euclid(DAY);
-        let last_day = (a.active_until - 1).div_euclid(DAY);
-        let weights: Vec<(usize, f64)> = EVENT_NAMES
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (i, e.1))
-            .collect();
-        let users_factor = (a.users as f64).sqrt();
-        let mut times: Vec<i64> = Vec::new();
-        for day in first_day..=last_day {
-            let t = day * DAY;
-            let weekday = (day + 3).rem_euclid(7); // 0 = Monday
-            let season = if weekday >= 5 { 0.25 } else { 1.0 };
-            let mean = self.scale * 1.6 * users_factor * self.intensity(a, t) * season;
-            let n = r.poisson(mean);
-            times.clear();
-            for _ in 0..n {
-                let hour = (14.0 + 2.5 * r.normal()).clamp(0.0, 23.99);
-                let ts = t + (hour * HOUR as f64) as i64;
-                if ts >= a.signed_up_at && ts < a.active_until {
-                    times.push(ts);
-                }
-            }
-            times.sort_unstable();
-            for &ts in &times {
-                let user = a.account_id * 1000 + r.int(0, a.users - 1);
-                let ev = *r.pick(&weights);
-                let duration = if r.chance(0.05) {
-                    None
-                } else {
-                    Some((r.normal() * 0.9 + 4.2).exp().min(7200.0).round())
-                };
-                f(ts, user, ev, duration);
-            }
+        let mut days = self.account_events(a);
+        while days.next_day(self, a, &mut f) {}
+    }
+
+    /// The events of one account, one day at a time.
+    pub fn account_events(&self, a: &Account) -> AccountEvents {
+        AccountEvents {
+            r: Rng::for_account(self.seed, a.account_id as u64, 1),
+            day: a.signed_up_at.div_euclid(DAY),
+            last_day: (a.active_until - 1).div_euclid(DAY),
+            times: Vec::new(),
         }
     }
 
@@ -400,6 +391,83 @@ impl GenConfig {
 fn ym(ts: i64) -> (i64, u32) {
     let (y, m, _) = churnkit_core::time::civil_from_days(ts.div_euclid(DAY));
     (y, m)
+}
+
+/// The events of one account, day by day, drawn from the account's own
+/// random stream: the same events whatever order the accounts' days are
+/// interleaved in ([`EventOrder`]).
+pub struct AccountEvents {
+    r: Rng,
+    /// The next day to emit (day number since 1970).
+    day: i64,
+    last_day: i64,
+    times: Vec<i64>,
+}
+
+impl AccountEvents {
+    /// The day [`next_day`](Self::next_day) emits next; `None` when the
+    /// account has no more days.
+    pub fn day(&self) -> Option<i64> {
+        (self.day <= self.last_day).then_some(self.day)
+    }
+
+    /// Hand the events of the next day, in time order, to
+    /// `f(occurred_at, user_id, event_index, duration)`; `false` when there
+    /// was no day left.
+    pub fn next_day(
+        &mut self,
+        cfg: &GenConfig,
+        a: &Account,
+        f: &mut impl FnMut(i64, i64, usize, Option<f64>),
+    ) -> bool {
+        let Some(day) = self.day() else {
+            return false;
+        };
+        self.day += 1;
+        let r = &mut self.r;
+        let weights = EVENT_NAMES.map(|e| e.1);
+        let t = day * DAY;
+        let weekday = (day + 3).rem_euclid(7); // 0 = Monday
+        let season = if weekday >= 5 { 0.25 } else { 1.0 };
+        let users_factor = (a.users as f64).sqrt();
+        let mean = cfg.scale * 1.6 * users_factor * cfg.intensity(a, t) * season;
+        let n = r.poisson(mean);
+        self.times.clear();
+        for _ in 0..n {
+            let hour = (14.0 + 2.5 * r.normal()).clamp(0.0, 23.99);
+            let ts = t + (hour * HOUR as f64) as i64;
+            if ts >= a.signed_up_at && ts < a.active_until {
+                self.times.push(ts);
+            }
+        }
+        self.times.sort_unstable();
+        for &ts in &self.times {
+            let user = a.account_id * 1000 + r.int(0, a.users - 1);
+            let ev = r.pick_index(&weights);
+            let duration = if r.chance(0.05) {
+                None
+            } else {
+                Some((r.normal() * 0.9 + 4.2).exp().min(7200.0).round())
+            };
+            f(ts, user, ev, duration);
+        }
+        true
+    }
+}
+
+/// The physical order of the generated events table. The rows are the same
+/// in every order; only their sequence differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum EventOrder {
+    /// Each account's events together, in time order, accounts by id.
+    Account,
+    /// By time, accounts interleaved, as an append-only event table is kept
+    /// (ties: by account id).
+    #[default]
+    Time,
+    /// A seeded random permutation, as rows merged from unordered sources
+    /// (held in memory while generating: about 40 bytes per event).
+    Random,
 }
 
 fn ts_type() -> DataType {
@@ -492,26 +560,7 @@ pub fn generate(
         sink("accounts", RecordBatch::try_new(accounts_schema(), cols)?)?;
     }
 
-    let mut eb = EventsBuilder::default();
-    for a in &accounts {
-        let mut err = None;
-        cfg.events(a, |ts, user, ev, dur| {
-            eb.push(a.account_id, user, ts, ev, dur);
-            if eb.len == BATCH_ROWS {
-                stats.events += eb.len as u64;
-                if let Err(e) = eb.flush().and_then(|b| sink("events", b)) {
-                    err.get_or_insert(e);
-                }
-            }
-        });
-        if let Some(e) = err {
-            return Err(e);
-        }
-    }
-    if eb.len > 0 {
-        stats.events += eb.len as u64;
-        sink("events", eb.flush()?)?;
-    }
+    write_events(cfg, &accounts, &mut stats, &mut sink)?;
 
     let (mut id, mut month, mut mrr) = (
         Int64Builder::new(),
@@ -566,6 +615,113 @@ pub fn generate(
     Ok(stats)
 }
 
+/// The events of every account, in `cfg.order`, as batches of at most
+/// [`BATCH_ROWS`] rows.
+fn write_events(
+    cfg: &GenConfig,
+    accounts: &[Account],
+    stats: &mut GenStats,
+    sink: &mut impl FnMut(&str, RecordBatch) -> datafusion::error::Result<()>,
+) -> datafusion::error::Result<()> {
+    let mut eb = EventsBuilder::default();
+    let mut emit = |eb: &mut EventsBuilder, row: EventRow| -> datafusion::error::Result<()> {
+        eb.push(row);
+        if eb.len == BATCH_ROWS {
+            stats.events += eb.len as u64;
+            sink("events", eb.flush()?)?;
+        }
+        Ok(())
+    };
+    match cfg.order {
+        EventOrder::Account => {
+            for a in accounts {
+                let mut err = Ok(());
+                cfg.events(a, |ts, user, ev, dur| {
+                    if err.is_ok() {
+                        err = emit(&mut eb, EventRow::new(a.account_id, user, ts, ev, dur));
+                    }
+                });
+                err?;
+            }
+        }
+        EventOrder::Time | EventOrder::Random => {
+            // every account's days in step: day d of all accounts, then d + 1
+            let mut streams: Vec<AccountEvents> =
+                accounts.iter().map(|a| cfg.account_events(a)).collect();
+            let mut day = streams.iter().filter_map(AccountEvents::day).min();
+            let mut today: Vec<EventRow> = Vec::new();
+            let mut all: Vec<EventRow> = Vec::new();
+            while let Some(d) = day {
+                today.clear();
+                let mut next: Option<i64> = None;
+                for (s, a) in streams.iter_mut().zip(accounts) {
+                    if s.day() == Some(d) {
+                        s.next_day(cfg, a, &mut |ts, user, ev, dur| {
+                            today.push(EventRow::new(a.account_id, user, ts, ev, dur));
+                        });
+                    }
+                    if let Some(n) = s.day() {
+                        next = Some(next.map_or(n, |m: i64| m.min(n)));
+                    }
+                }
+                // stable: equal timestamps keep account order, then the account's own order
+                today.sort_by_key(|e| e.occurred_at);
+                if cfg.order == EventOrder::Time {
+                    for &row in &today {
+                        emit(&mut eb, row)?;
+                    }
+                } else {
+                    all.extend_from_slice(&today);
+                }
+                day = next;
+            }
+            if cfg.order == EventOrder::Random {
+                let mut r = Rng::for_account(cfg.seed, 0, 3);
+                for i in (1..all.len()).rev() {
+                    let j = (r.next() % (i as u64 + 1)) as usize;
+                    all.swap(i, j);
+                }
+                for row in all {
+                    emit(&mut eb, row)?;
+                }
+            }
+        }
+    }
+    if eb.len > 0 {
+        stats.events += eb.len as u64;
+        sink("events", eb.flush()?)?;
+    }
+    Ok(())
+}
+
+/// One generated event (`event` indexes the event names).
+#[derive(Debug, Clone, Copy)]
+struct EventRow {
+    account_id: i64,
+    user_id: i64,
+    occurred_at: i64,
+    duration: Option<f64>,
+    event: u8,
+}
+
+impl EventRow {
+    fn new(
+        account_id: i64,
+        user_id: i64,
+        occurred_at: i64,
+        event: usize,
+        duration: Option<f64>,
+    ) -> Self {
+        EventRow {
+            account_id,
+            user_id,
+            occurred_at,
+            duration,
+            event: event as u8,
+        }
+    }
+}
+
 #[derive(Debug, Default, Clone, Copy)]
 pub struct GenStats {
     pub accounts: u64,
@@ -586,12 +742,13 @@ struct EventsBuilder {
 }
 
 impl EventsBuilder {
-    fn push(&mut self, account: i64, user: i64, ts: i64, ev: usize, duration: Option<f64>) {
-        self.account.append_value(account);
-        self.user.append_value(user);
-        self.ts.append_value(ts);
+    fn push(&mut self, e: EventRow) {
+        let ev = usize::from(e.event);
+        self.account.append_value(e.account_id);
+        self.user.append_value(e.user_id);
+        self.ts.append_value(e.occurred_at);
         self.name.append_value(EVENT_NAMES[ev].0);
-        self.duration.append_option(duration);
+        self.duration.append_option(e.duration);
         self.key.append_value(EVENT_NAMES[ev].2);
         self.len += 1;
     }
@@ -659,5 +816,92 @@ mod tests {
                 last = ts;
             });
         }
+    }
+
+    /// The rows of the events table, in file order, as comparable tuples.
+    fn event_rows(cfg: &GenConfig) -> Vec<(i64, i64, i64, String, Option<u64>, bool)> {
+        use datafusion::arrow::array::{
+            Array as _, AsArray, BooleanArray, Float64Array, Int64Array, StringArray,
+        };
+        use datafusion::arrow::datatypes::TimestampMicrosecondType;
+        let mut rows = Vec::new();
+        generate(cfg, |t, b| {
+            if t == "events" {
+                let c = |i| b.column(i).as_any();
+                let acc = c(0).downcast_ref::<Int64Array>().unwrap();
+                let user = c(1).downcast_ref::<Int64Array>().unwrap();
+                let ts = b.column(2).as_primitive::<TimestampMicrosecondType>();
+                let name = c(3).downcast_ref::<StringArray>().unwrap();
+                let dur = c(4).downcast_ref::<Float64Array>().unwrap();
+                let key = c(5).downcast_ref::<BooleanArray>().unwrap();
+                for i in 0..b.num_rows() {
+                    let d = (!dur.is_null(i)).then(|| dur.value(i).to_bits());
+                    rows.push((
+                        acc.value(i),
+                        user.value(i),
+                        ts.value(i),
+                        name.value(i).to_string(),
+                        d,
+                        key.value(i),
+                    ));
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+        rows
+    }
+
+    #[test]
+    fn every_order_has_the_same_rows() {
+        let at = |order| GenConfig {
+            accounts: 120,
+            days: 90,
+            order,
+            ..GenConfig::default()
+        };
+        let by_account = event_rows(&at(EventOrder::Account));
+        let by_time = event_rows(&at(EventOrder::Time));
+        let random = event_rows(&at(EventOrder::Random));
+        assert!(by_account.len() > 5_000, "{}", by_account.len());
+        // account order: accounts ascending, each in time order
+        assert!(by_account
+            .windows(2)
+            .all(|w| (w[0].0, w[0].2) <= (w[1].0, w[1].2)));
+        // time order: timestamps ascending, accounts interleaved
+        assert!(by_time.windows(2).all(|w| w[0].2 <= w[1].2));
+        assert!(by_time.windows(2).filter(|w| w[0].0 > w[1].0).count() > 1_000);
+        // random: neither
+        assert!(random.windows(2).filter(|w| w[0].2 > w[1].2).count() > random.len() / 3);
+        assert_ne!(random, by_time);
+        // the same rows, and the same permutation for a seed
+        let sorted = |mut v: Vec<_>| {
+            v.sort();
+            v
+        };
+        assert_eq!(sorted(by_time.clone()), sorted(by_account.clone()));
+        assert_eq!(sorted(random.clone()), sorted(by_account));
+        assert_eq!(random, event_rows(&at(EventOrder::Random)));
+        // the default is time order
+        assert_eq!(GenConfig::default().order, EventOrder::Time);
+    }
+
+    /// The data set of a seed is fixed forever (in account order, the
+    /// layout of 0.1.0): a fingerprint of its events.
+    #[test]
+    fn the_events_of_a_seed_do_not_change() {
+        let rows = event_rows(&GenConfig {
+            accounts: 40,
+            days: 60,
+            order: EventOrder::Account,
+            ..GenConfig::default()
+        });
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for r in &rows {
+            for b in format!("{r:?}").bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        assert_eq!((rows.len(), h), (2191, 8_900_510_926_218_382_254));
     }
 }

@@ -44,7 +44,7 @@ fn main() {
         for &(_, r) in &rows {
             s.update((r % 1000) as f64, Some(r % 3 == 0)).unwrap();
         }
-        sink += s.times.len() as u64;
+        sink += s.distinct_tenures() as u64;
     }
     if which.is_empty() || which == "funnel" {
         let p = FunnelParams::new(7 * 86_400_000_000, 3, FunnelMode::parse("").unwrap()).unwrap();

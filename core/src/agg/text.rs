@@ -323,7 +323,7 @@ impl SurvivalSummary {
     pub fn to_text(&self) -> String {
         json!({
             "version": 1,
-            "tenures": self.times.iter().map(|&(t, d, c)| json!([t, d, c])).collect::<Vec<_>>(),
+            "tenures": self.tenures().map(|(t, d, c)| json!([t, d, c])).collect::<Vec<_>>(),
         })
         .to_string()
     }
@@ -346,8 +346,7 @@ impl SurvivalSummary {
                 a[2].as_u64().ok_or_else(e)?,
             ));
         }
-        let s = SurvivalSummary { times };
-        s.validate()?;
+        let s = SurvivalSummary::from_sorted(times)?;
         Ok(s)
     }
 }

@@ -142,10 +142,14 @@ async fn errors_carry_the_core_message() {
     let ctx = ctx();
     let unsorted = {
         // tenures out of order: the core's validation message
-        let s = SurvivalSummary {
-            times: churnkit_core::agg::alloc::state_vec_from(&[(30.0, 1, 0), (1.0, 1, 0)]),
-        };
-        s.encode()
+        let mut w = churnkit_core::agg::codec::Writer::new();
+        w.u64(2);
+        for (t, d, c) in [(30.0, 1, 0), (1.0, 1, 0)] {
+            w.f64(t);
+            w.u64(d);
+            w.u64(c);
+        }
+        w.finish()
     };
     for bytes in [vec![1u8], vec![0u8], unsorted] {
         let expected = SurvivalSummary::decode(&bytes).unwrap_err().to_string();

@@ -136,6 +136,16 @@ pub const fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// Days in month `m` (1..=12) of proleptic Gregorian year `y`.
+pub const fn days_in_month(y: i64, m: u32) -> i64 {
+    match m {
+        2 if y.rem_euclid(4) == 0 && (y.rem_euclid(100) != 0 || y.rem_euclid(400) == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 /// Day number of a civil date (inverse of [`civil_from_days`]). Domain:
 /// |y| < 2^50, `m` in 1..=12, `d` in 1..=31.
 pub const fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
@@ -471,17 +481,29 @@ impl PeriodCache {
 
     #[inline(never)]
     fn look_up(&mut self, granularity: Granularity, ts: i64) -> i64 {
-        // the index of an i64 timestamp, and the next one, have start days
-        let index = granularity.period_index(ts);
-        let start_of = |i: i64| {
-            granularity
-                .start_day_in_range(i)
+        let (index, bounds) = if granularity == Granularity::Month {
+            // the common case, from one calendar conversion (rows of
+            // interleaved or unordered groups miss the memo of their group
+            // often): the month's first day and its length
+            let day = day_number(ts);
+            let (y, m, d) = civil_from_days(day);
+            let first = day - (d as i64 - 1);
+            let bounds = first
                 .checked_mul(MICROS_PER_DAY)
+                .zip((first + days_in_month(y, m)).checked_mul(MICROS_PER_DAY));
+            (y * 12 + (m as i64 - 1), bounds)
+        } else {
+            // the index of an i64 timestamp, and the next one, have start days
+            let index = granularity.period_index(ts);
+            let start_of = |i: i64| {
+                granularity
+                    .start_day_in_range(i)
+                    .checked_mul(MICROS_PER_DAY)
+            };
+            (index, start_of(index).zip(start_of(index + 1)))
         };
-        let (start, end) = match (start_of(index), start_of(index + 1)) {
-            (Some(s), Some(e)) => (s, e),
-            _ => (0, 0), // at the ends of time: no memo
-        };
+        // at the ends of time: no memo
+        let (start, end) = bounds.unwrap_or((0, 0));
         *self = PeriodCache {
             granularity,
             start,
@@ -506,6 +528,38 @@ mod tests {
         for z in (-1_000_000..1_000_000).step_by(997) {
             let (y, m, d) = civil_from_days(z);
             assert_eq!(days_from_civil(y, m, d), z);
+        }
+    }
+
+    /// The memo's answer is the calendar's, whatever the order of lookups,
+    /// at the ends of time too.
+    #[test]
+    fn period_cache_matches_the_calendar() {
+        let mut x: u64 = 7;
+        let mut cache = PeriodCache::default();
+        let g = [
+            Granularity::Day,
+            Granularity::Week,
+            Granularity::Month,
+            Granularity::Quarter,
+            Granularity::Year,
+        ];
+        for i in 0..200_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let ts = match i % 4 {
+                0 => x as i64,
+                1 => (x % (200 * 365 * MICROS_PER_DAY as u64)) as i64 - 100 * 365 * MICROS_PER_DAY,
+                2 => i64::MAX - (x % 1000) as i64,
+                _ => i64::MIN + (x % 1000) as i64,
+            };
+            let gr = g[(x >> 40) as usize % 5];
+            assert_eq!(cache.period_index(gr, ts), gr.period_index(ts), "{gr:?} {ts}");
+        }
+        for (y, m) in [(2024, 2), (2023, 2), (1900, 2), (2000, 2), (2024, 12), (2024, 4)] {
+            let next = if m == 12 { days_from_civil(y + 1, 1, 1) } else { days_from_civil(y, m + 1, 1) };
+            assert_eq!(days_in_month(y, m), next - days_from_civil(y, m, 1));
         }
     }
 

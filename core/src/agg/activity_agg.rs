@@ -179,7 +179,7 @@ impl State for ActivityState {
     fn heap_size(&self) -> usize {
         self.activity
             .as_ref()
-            .map_or(0, |a| a.periods.len() * size_of::<i64>())
+            .map_or(0, |a| a.periods.heap_size())
     }
 }
 

@@ -230,6 +230,6 @@ impl State for EngagementSummary {
     }
 
     fn heap_size(&self) -> usize {
-        self.days.len() * size_of::<i64>()
+        self.days.heap_size()
     }
 }

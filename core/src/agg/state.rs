@@ -44,6 +44,12 @@ pub trait State: Sized {
     /// Heap bytes owned by the state (what its collections hold).
     fn heap_size(&self) -> usize;
 
+    /// Hint the CPU to fetch the heap memory the next update will touch
+    /// (a state that appends rows to a heap vector); by default nothing:
+    /// the other states keep what an update touches inline.
+    #[inline(always)]
+    fn prefetch_heap(&self) {}
+
     /// The encoding into `buf` (cleared first; its allocation is reused).
     fn encode_into(&self, buf: &mut Vec<u8>) {
         let mut w = Writer::with_buffer(std::mem::take(buf));

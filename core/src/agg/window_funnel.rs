@@ -289,7 +289,15 @@ impl State for FunnelState {
     }
 
     fn heap_size(&self) -> usize {
-        self.events.len() * size_of::<(i64, u8)>()
+        self.events.capacity() * size_of::<(i64, u8)>()
+    }
+
+    /// The next event goes after the last one.
+    #[inline(always)]
+    fn prefetch_heap(&self) {
+        if let Some(last) = self.events.last() {
+            super::alloc::prefetch(last);
+        }
     }
 }
 

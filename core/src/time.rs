@@ -555,10 +555,25 @@ mod tests {
                 _ => i64::MIN + (x % 1000) as i64,
             };
             let gr = g[(x >> 40) as usize % 5];
-            assert_eq!(cache.period_index(gr, ts), gr.period_index(ts), "{gr:?} {ts}");
+            assert_eq!(
+                cache.period_index(gr, ts),
+                gr.period_index(ts),
+                "{gr:?} {ts}"
+            );
         }
-        for (y, m) in [(2024, 2), (2023, 2), (1900, 2), (2000, 2), (2024, 12), (2024, 4)] {
-            let next = if m == 12 { days_from_civil(y + 1, 1, 1) } else { days_from_civil(y, m + 1, 1) };
+        for (y, m) in [
+            (2024, 2),
+            (2023, 2),
+            (1900, 2),
+            (2000, 2),
+            (2024, 12),
+            (2024, 4),
+        ] {
+            let next = if m == 12 {
+                days_from_civil(y + 1, 1, 1)
+            } else {
+                days_from_civil(y, m + 1, 1)
+            };
             assert_eq!(days_in_month(y, m), next - days_from_civil(y, m, 1));
         }
     }

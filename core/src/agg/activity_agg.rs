@@ -177,9 +177,7 @@ impl State for ActivityState {
     }
 
     fn heap_size(&self) -> usize {
-        self.activity
-            .as_ref()
-            .map_or(0, |a| a.periods.heap_size())
+        self.activity.as_ref().map_or(0, |a| a.periods.heap_size())
     }
 }
 

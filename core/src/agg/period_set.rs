@@ -556,7 +556,12 @@ mod tests {
             x ^= x << 17;
             x % n
         };
-        for (lo, span) in [(0i64, INLINE_PERIODS), (-1000, 365), (i64::MIN, INLINE_PERIODS), (i64::MAX - INLINE_PERIODS + 1, INLINE_PERIODS)] {
+        for (lo, span) in [
+            (0i64, INLINE_PERIODS),
+            (-1000, 365),
+            (i64::MIN, INLINE_PERIODS),
+            (i64::MAX - INLINE_PERIODS + 1, INLINE_PERIODS),
+        ] {
             for _ in 0..20 {
                 let mut s = PeriodSet::new();
                 let mut t = std::collections::BTreeSet::new();
@@ -568,11 +573,18 @@ mod tests {
                 }
                 assert_eq!(s.heap_size(), 0, "{lo} {span}");
                 assert!(s.iter().eq(t.iter().copied()));
-                assert_eq!((s.first(), s.last()), (t.first().copied(), t.last().copied()));
+                assert_eq!(
+                    (s.first(), s.last()),
+                    (t.first().copied(), t.last().copied())
+                );
                 assert!(t.iter().all(|&p| s.contains(p)));
                 round_trip(&s);
                 // one period beyond the inline span: on the heap, same elements
-                let beyond = if lo > 0 { t.last().unwrap() - INLINE_PERIODS } else { t.first().unwrap() + INLINE_PERIODS };
+                let beyond = if lo > 0 {
+                    t.last().unwrap() - INLINE_PERIODS
+                } else {
+                    t.first().unwrap() + INLINE_PERIODS
+                };
                 s.insert(beyond).unwrap();
                 t.insert(beyond);
                 assert!(s.heap_size() > 0);

@@ -365,10 +365,16 @@ impl<A: CoreAgg> GroupsAccumulator for CoreGroupsAccumulator<A> {
             // row PREFETCH_ROWS ahead, and for the heap memory of the one half
             // as far ahead (its state has arrived by then), so that the waits
             // overlap instead of adding up.
-            if let Some(ahead) = group_indices.get(row + PREFETCH_ROWS).and_then(|&g| states.get(g)) {
+            if let Some(ahead) = group_indices
+                .get(row + PREFETCH_ROWS)
+                .and_then(|&g| states.get(g))
+            {
                 prefetch(ahead);
             }
-            if let Some(near) = group_indices.get(row + PREFETCH_ROWS / 2).and_then(|&g| states.get(g)) {
+            if let Some(near) = group_indices
+                .get(row + PREFETCH_ROWS / 2)
+                .and_then(|&g| states.get(g))
+            {
                 near.prefetch_heap();
             }
             if opt_filter.is_some_and(|f| !selected(f, row)) {

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """churnkit benchmarks: one command, ratios measured in the same run.
 
-    bash bench/run.sh                      # default: 50,000 accounts, >= 10M events
-    bash bench/run.sh --accounts 5000      # a quick run
+    bash bench/run.sh                      # default: 20,000 accounts, 7 M events, three row orders
+    bash bench/run.sh --accounts 2000 --orders time   # a quick run
 
 Data comes from the seeded generator (`churnkit generate`), loaded into a real
 PostgreSQL table and written as a Parquet file. Each query runs once to warm
@@ -83,6 +83,64 @@ matrix AS (
 SELECT count(DISTINCT cohort), sum(customers) FILTER (WHERE period = 0), count(*) FROM matrix"""
 
 
+FUNNEL_NAMES = ("login", "create_report", "export_data")
+FUNNEL_LEVELS = ("count(*), count(*) FILTER (WHERE l = 1), count(*) FILTER (WHERE l = 2), "
+                 "count(*) FILTER (WHERE l = 3)")
+
+PG_FUNNEL_CHURNKIT = f"""
+SELECT {FUNNEL_LEVELS}
+FROM (SELECT account_id, churnkit.window_funnel(interval '7 days', occurred_at,
+             ARRAY[event_name = 'login', event_name = 'create_report', event_name = 'export_data']) AS l
+      FROM events GROUP BY account_id) t"""
+
+# The same levels in plain SQL (ClickHouse windowFunnel semantics, default
+# mode): a step-2 event continues the chain of the latest step-1 event at or
+# before it (events ordered by time, then step) if within 7 days of it; a
+# step-3 event continues the latest valid step-2 chain the same way.
+PLAIN_FUNNEL = """
+WITH e AS (
+    SELECT account_id, occurred_at AS t,
+           CASE event_name WHEN 'login' THEN 1 WHEN 'create_report' THEN 2 ELSE 3 END AS step
+    FROM {events} WHERE event_name IN ('login', 'create_report', 'export_data')),
+c1 AS (
+    SELECT account_id, t, step, max(t) FILTER (WHERE step = 1) OVER w AS s1
+    FROM e WINDOW w AS (PARTITION BY account_id ORDER BY t, step ROWS UNBOUNDED PRECEDING)),
+c2 AS (
+    SELECT account_id, t, step, s1,
+           max(CASE WHEN step = 2 AND t <= s1 + INTERVAL '7 days' THEN s1 END) OVER w AS s2
+    FROM c1 WINDOW w AS (PARTITION BY account_id ORDER BY t, step ROWS UNBOUNDED PRECEDING)),
+lv AS (
+    SELECT account_id,
+           max(CASE WHEN step = 3 AND t <= s2 + INTERVAL '7 days' THEN 3
+                    WHEN step = 2 AND t <= s1 + INTERVAL '7 days' THEN 2
+                    WHEN step = 1 THEN 1 ELSE 0 END) AS l
+    FROM c2 GROUP BY account_id),
+accounts AS (SELECT DISTINCT account_id FROM {events})
+SELECT {levels} FROM accounts a LEFT JOIN lv USING (account_id)"""
+
+PG_FUNNEL_PLAIN = PLAIN_FUNNEL.format(events="events", levels=FUNNEL_LEVELS)
+
+# ClickHouse's retention() example: active in a month, and in each later one
+RET_MONTHS = ("2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01")
+
+
+def month_conds(ts, fmt):
+    return [fmt.format(ts=ts, a=a, b=b) for a, b in zip(RET_MONTHS, RET_MONTHS[1:])]
+
+
+PG_RET_CONDS = month_conds("occurred_at", "{ts} >= '{a}T00:00:00Z' AND {ts} < '{b}T00:00:00Z'")
+PG_RETENTION_CHURNKIT = f"""
+SELECT count(*), sum(r[1]), sum(r[2]), sum(r[3])
+FROM (SELECT account_id, churnkit.retention(ARRAY[{', '.join(PG_RET_CONDS)}]) AS r FROM events GROUP BY account_id) t"""
+
+PLAIN_RETENTION = """
+SELECT count(*), sum(c1), sum(c1 * c2), sum(c1 * c3)
+FROM (SELECT account_id, max(CASE WHEN {0} THEN 1 ELSE 0 END) AS c1, max(CASE WHEN {1} THEN 1 ELSE 0 END) AS c2,
+             max(CASE WHEN {2} THEN 1 ELSE 0 END) AS c3
+      FROM {events} GROUP BY account_id) t"""
+PG_RETENTION_PLAIN = PLAIN_RETENTION.format(*PG_RET_CONDS, events="events")
+
+
 def pg(sql, workers=0, extra=""):
     # the backend reads its own peak RSS (VmHWM) after the query
     script = (f"SET max_parallel_workers_per_gather = {workers}; SET work_mem = '256MB'; {extra}\n"
@@ -134,6 +192,18 @@ matrix AS (
 SELECT count(DISTINCT cohort), sum(CASE WHEN period = 0 THEN customers END), count(*) FROM matrix"""
 
 
+DF_FUNNEL_CHURNKIT = """
+SELECT count(*), sum(CASE WHEN l = 1 THEN 1 ELSE 0 END), sum(CASE WHEN l = 2 THEN 1 ELSE 0 END),
+       sum(CASE WHEN l = 3 THEN 1 ELSE 0 END)
+FROM (SELECT account_id, window_funnel(INTERVAL '7 days', occurred_at,
+             make_array(event_name = 'login', event_name = 'create_report', event_name = 'export_data')) AS l
+      FROM events GROUP BY account_id) t"""
+
+DF_RETENTION_CHURNKIT = f"""
+SELECT count(*), sum(r[1]), sum(r[2]), sum(r[3])
+FROM (SELECT account_id, retention(make_array({', '.join(PG_RET_CONDS)})) AS r FROM events GROUP BY account_id) t"""
+
+
 def datafusion(sql, parquet):
     secs, rss, out = child_peak_rss([CHURNKIT, "sql", "--format", "csv", "--table", f"events={parquet}", sql])
     return secs, rss, out.strip().splitlines()[-1]
@@ -160,11 +230,56 @@ matrix AS (
 SELECT count(DISTINCT cohort), sum(customers) FILTER (WHERE period = 0), count(*) FROM matrix"""
 
 
-def duckdb(sql, parquet):
-    code = ("import duckdb, sys; con = duckdb.connect(); con.execute(\"SET TimeZone='UTC'\"); "
-            "print(','.join(str(x) for x in con.execute(sys.argv[1]).fetchone()))")
+DUCK_FUNNEL = PLAIN_FUNNEL.format(events="read_parquet('{p}')", levels=FUNNEL_LEVELS)
+DUCK_RETENTION = PLAIN_RETENTION.format(*PG_RET_CONDS, events="read_parquet('{p}')")
+
+# ClickHouse (chdb, in process, the same Parquet file), UTC
+CH_FILE = "file('{p}', Parquet)"
+CH_ENGAGEMENT = f"""
+SELECT count(), round(sum(score), 6) FROM (
+  SELECT 100 * (0.3 * least(1, minutes / 366 / 30) + 0.4 * least(1, days / 366 / 0.5) + 0.3 * least(1, keys / 366 / 1)) AS score
+  FROM (SELECT account_id,
+               sum(coalesce(duration_seconds, 0)) / 60.0 AS minutes,
+               uniqExact(toDate(occurred_at, 'UTC')) AS days,
+               countIf(is_key_action) AS keys,
+               min(occurred_at) AS first_at, max(occurred_at) AS last_at
+        FROM {CH_FILE} GROUP BY account_id))"""
+
+CH_COHORT = f"""
+WITH first_seen AS (
+    SELECT account_id, toStartOfMonth(min(occurred_at), 'UTC') AS cohort FROM {CH_FILE} GROUP BY account_id),
+active AS (
+    SELECT DISTINCT account_id, toStartOfMonth(occurred_at, 'UTC') AS month FROM {CH_FILE}),
+matrix AS (
+    SELECT f.cohort AS cohort, dateDiff('month', f.cohort, a.month) AS period, count() AS customers
+    FROM first_seen f JOIN active a USING (account_id) GROUP BY 1, 2)
+SELECT uniqExact(cohort), sumIf(customers, period = 0), count() FROM matrix"""
+
+# windowFunnel takes unsigned timestamps: microseconds since 1970, the window in µs
+CH_FUNNEL = f"""
+SELECT count(), countIf(l = 1), countIf(l = 2), countIf(l = 3)
+FROM (SELECT account_id, windowFunnel(604800000000)(toUInt64(toUnixTimestamp64Micro(occurred_at)),
+             event_name = 'login', event_name = 'create_report', event_name = 'export_data') AS l
+      FROM {CH_FILE} GROUP BY account_id)"""
+
+CH_RET_CONDS = month_conds("occurred_at", "{ts} >= toDateTime64('{a} 00:00:00', 6, 'UTC') AND {ts} < toDateTime64('{b} 00:00:00', 6, 'UTC')")
+CH_RETENTION = f"""
+SELECT count(), sum(r[1]), sum(r[2]), sum(r[3])
+FROM (SELECT account_id, retention({', '.join(CH_RET_CONDS)}) AS r FROM {CH_FILE} GROUP BY account_id)"""
+
+
+def clickhouse(sql, parquet):
+    code = ("import chdb, sys; r = chdb.query(sys.argv[1], 'CSV'); "
+            "print(str(r).strip().splitlines()[-1].replace('\"', ''))")
     secs, rss, out = child_peak_rss([sys.executable, "-c", code, sql.format(p=parquet)])
     return secs, rss, out.strip()
+
+
+def duckdb(sql, parquet):
+    code = ("import duckdb, sys; con = duckdb.connect(); con.execute(\"SET TimeZone='UTC'\"); con.execute('SET enable_progress_bar = false'); "
+            "print(','.join(str(x) for x in con.execute(sys.argv[1]).fetchone()))")
+    secs, rss, out = child_peak_rss([sys.executable, "-c", code, sql.format(p=parquet)])
+    return secs, rss, out.strip().splitlines()[-1]
 
 
 # ------------------------------------------------------- the ETL job (#4)
@@ -191,109 +306,197 @@ def measure(fn, repeat):
             "peak_mib": max(r[1] for r in runs), "result": runs[-1][2]}
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--accounts", type=int, default=50_000)
-    ap.add_argument("--days", type=int, default=365)
-    ap.add_argument("--scale", type=float, default=1.0)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--data", default=os.path.join(ROOT, "bench", "data"))
-    ap.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
-    a = ap.parse_args()
+ORDERS = ("account", "time", "random")
+ORDER_TEXT = {"account": "each account's events together (in time order)",
+              "time": "in time order, accounts interleaved (an append-only event table)",
+              "random": "in no order (rows shuffled)"}
 
-    data = os.path.join(a.data, f"a{a.accounts}-d{a.days}-s{a.scale}-seed{a.seed}")
-    parquet = os.path.join(data, "parquet", "events.parquet")
-    if not os.path.exists(parquet):
-        for fmt in ("parquet", "csv"):
-            subprocess.run([CHURNKIT, "generate", "--accounts", str(a.accounts), "--days", str(a.days), "--scale", str(a.scale),
-                            "--seed", str(a.seed), "--format", fmt, "--out", os.path.join(data, fmt)], check=True)
-    csv_path = os.path.join(data, "csv", "events.csv")
-    os.chmod(a.data, 0o755)
 
-    print("loading Postgres ...", file=sys.stderr)
-    load = (f"DROP TABLE IF EXISTS events; CREATE TABLE events (account_id bigint, user_id bigint, occurred_at timestamptz,"
-            f" event_name text, duration_seconds double precision, is_key_action boolean);\n"
-            f"\\copy events FROM '{csv_path}' WITH (FORMAT csv, HEADER true)\nVACUUM ANALYZE events;\nSELECT count(*), count(DISTINCT account_id) FROM events;")
-    p = subprocess.run([PSQL, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"], input=load, capture_output=True, text=True, check=True)
-    events, accounts = map(int, p.stdout.strip().splitlines()[-1].split("|"))
-    print(f"{events} events over {accounts} accounts", file=sys.stderr)
-
-    R = {}
+def plan_of(parquet, data, order):
+    """(name, function) of every run on one data set."""
+    par = "SET parallel_setup_cost = 0; SET min_parallel_table_scan_size = 0;"
     plan = [
         ("pg_engagement_churnkit", lambda: pg(PG_ENGAGEMENT_CHURNKIT)),
         ("pg_engagement_plain", lambda: pg(PG_ENGAGEMENT_PLAIN)),
         ("pg_scan_floor", lambda: pg(PG_SCAN_FLOOR)),
         ("pg_cohort_churnkit", lambda: pg(PG_COHORT_CHURNKIT)),
         ("pg_cohort_plain", lambda: pg(PG_COHORT_PLAIN)),
-        # Postgres's own defaults (max_parallel_workers_per_gather = 2, default
-        # parallel costs): the plan each query gets on an untuned server
-        ("pg_cohort_churnkit_pg_defaults", lambda: pg(PG_COHORT_CHURNKIT, 2)),
-        ("pg_cohort_plain_pg_defaults", lambda: pg(PG_COHORT_PLAIN, 2)),
-        ("pg_engagement_churnkit_2_workers", lambda: pg(PG_ENGAGEMENT_CHURNKIT, 2, "SET parallel_setup_cost = 0; SET min_parallel_table_scan_size = 0;")),
-        ("pg_cohort_churnkit_2_workers", lambda: pg(PG_COHORT_CHURNKIT, 2, "SET parallel_setup_cost = 0; SET min_parallel_table_scan_size = 0;")),
+        ("pg_funnel_churnkit", lambda: pg(PG_FUNNEL_CHURNKIT)),
+        ("pg_funnel_plain", lambda: pg(PG_FUNNEL_PLAIN)),
+        ("pg_retention_churnkit", lambda: pg(PG_RETENTION_CHURNKIT)),
+        ("pg_retention_plain", lambda: pg(PG_RETENTION_PLAIN)),
+        ("pg_engagement_churnkit_2_workers", lambda: pg(PG_ENGAGEMENT_CHURNKIT, 2, par)),
+        ("pg_cohort_churnkit_2_workers", lambda: pg(PG_COHORT_CHURNKIT, 2, par)),
         ("df_engagement_churnkit", lambda: datafusion(DF_ENGAGEMENT_CHURNKIT, parquet)),
         ("df_engagement_plain", lambda: datafusion(DF_ENGAGEMENT_PLAIN, parquet)),
         ("df_cohort_churnkit", lambda: datafusion(DF_COHORT_CHURNKIT, parquet)),
         ("df_cohort_plain", lambda: datafusion(DF_COHORT_PLAIN, parquet)),
+        ("df_funnel_churnkit", lambda: datafusion(DF_FUNNEL_CHURNKIT, parquet)),
+        ("df_retention_churnkit", lambda: datafusion(DF_RETENTION_CHURNKIT, parquet)),
         ("duckdb_engagement_plain", lambda: duckdb(DUCK_ENGAGEMENT, parquet)),
         ("duckdb_cohort_plain", lambda: duckdb(DUCK_COHORT, parquet)),
-        ("cli_run_every_view", lambda: cli_run(os.path.dirname(parquet), os.path.join(data, "run-out"))),
-        ("cli_run_every_view_csv_inputs", lambda: cli_run(os.path.dirname(csv_path), os.path.join(data, "run-out-csv"), "csv")),
-        ("cli_demo_default", lambda: cli_demo(os.path.join(a.data, "demo-out"))),
+        ("duckdb_funnel_plain", lambda: duckdb(DUCK_FUNNEL, parquet)),
+        ("duckdb_retention_plain", lambda: duckdb(DUCK_RETENTION, parquet)),
+        ("clickhouse_engagement_plain", lambda: clickhouse(CH_ENGAGEMENT, parquet)),
+        ("clickhouse_cohort_plain", lambda: clickhouse(CH_COHORT, parquet)),
+        ("clickhouse_windowFunnel", lambda: clickhouse(CH_FUNNEL, parquet)),
+        ("clickhouse_retention", lambda: clickhouse(CH_RETENTION, parquet)),
     ]
-    for name, fn in plan:
-        print(f"{name} ...", file=sys.stderr)
-        R[name] = measure(fn, a.repeat)
-        print(f"  {R[name]['seconds']:.3f} s, {R[name]['peak_mib']:.0f} MiB, result {R[name]['result']}", file=sys.stderr)
+    if order == "time":
+        # the ETL job on the generator's default layout
+        plan += [
+            ("cli_run_every_view", lambda: cli_run(os.path.dirname(parquet), os.path.join(data, "run-out"))),
+            ("cli_run_every_view_csv_inputs",
+             lambda: cli_run(os.path.join(data, "csv"), os.path.join(data, "run-out-csv"), "csv")),
+            ("cli_demo_default", lambda: cli_demo(os.path.join(data, "demo-out"))),
+        ]
+    return plan
 
-    def ratio(slow, fast):
-        return R[slow]["seconds"] / R[fast]["seconds"]
 
-    ratios = [
-        ("Postgres engagement: plain SQL ÷ engagement_agg", ratio("pg_engagement_plain", "pg_engagement_churnkit"), "≥ 2"),
-        ("Postgres engagement: engagement_agg ÷ bare count(*) GROUP BY", ratio("pg_engagement_churnkit", "pg_scan_floor"), "≤ 2"),
-        ("Postgres cohort matrix: plain SQL ÷ activity_agg + retention_counts", ratio("pg_cohort_plain", "pg_cohort_churnkit"), "≥ 3"),
-        ("Postgres cohort matrix: plain SQL ÷ bare count(*) GROUP BY (the ceiling of the ratio above)", ratio("pg_cohort_plain", "pg_scan_floor"), "-"),
-        ("Postgres cohort matrix with Postgres's default parallel settings: plain SQL ÷ churnkit", ratio("pg_cohort_plain_pg_defaults", "pg_cohort_churnkit_pg_defaults"), "≥ 3"),
-        ("Postgres engagement_agg: 0 workers ÷ 2 workers",  ratio("pg_engagement_churnkit", "pg_engagement_churnkit_2_workers"), "≥ 1.6"),
-        ("Postgres cohort: 0 workers ÷ 2 workers", ratio("pg_cohort_churnkit", "pg_cohort_churnkit_2_workers"), "≥ 1.6"),
-        ("DataFusion engagement: plain SQL ÷ churnkit", ratio("df_engagement_plain", "df_engagement_churnkit"), "> 1"),
-        ("DataFusion cohort: plain SQL ÷ churnkit", ratio("df_cohort_plain", "df_cohort_churnkit"), "> 1"),
-        ("engagement: DuckDB plain ÷ churnkit on DataFusion", ratio("duckdb_engagement_plain", "df_engagement_churnkit"), "≥ 1"),
-        ("cohort: DuckDB plain ÷ churnkit on DataFusion", ratio("duckdb_cohort_plain", "df_cohort_churnkit"), "≥ 1"),
-    ]
+# (comparison, slower run, faster run, target): slower ÷ faster, per order
+RATIOS = [
+    ("DataFusion cohort matrix: DuckDB plain SQL ÷ churnkit", "duckdb_cohort_plain", "df_cohort_churnkit", "≥ 2"),
+    ("DataFusion cohort matrix: ClickHouse plain SQL ÷ churnkit", "clickhouse_cohort_plain", "df_cohort_churnkit", "≥ 2"),
+    ("DataFusion engagement: DuckDB plain SQL ÷ churnkit", "duckdb_engagement_plain", "df_engagement_churnkit", "≥ 2"),
+    ("DataFusion engagement: ClickHouse plain SQL ÷ churnkit", "clickhouse_engagement_plain", "df_engagement_churnkit", "≥ 2"),
+    ("funnel: ClickHouse windowFunnel ÷ window_funnel on DataFusion", "clickhouse_windowFunnel", "df_funnel_churnkit", "≥ 1 (aim 1.5)"),
+    ("funnel: DuckDB plain SQL ÷ window_funnel on DataFusion", "duckdb_funnel_plain", "df_funnel_churnkit", "-"),
+    ("funnel: Postgres plain SQL ÷ window_funnel (serial)", "pg_funnel_plain", "pg_funnel_churnkit", "-"),
+    ("retention: ClickHouse retention ÷ retention on DataFusion", "clickhouse_retention", "df_retention_churnkit", "-"),
+    ("retention: DuckDB plain SQL ÷ retention on DataFusion", "duckdb_retention_plain", "df_retention_churnkit", "-"),
+    ("retention: Postgres plain SQL ÷ retention (serial)", "pg_retention_plain", "pg_retention_churnkit", "-"),
+    ("DataFusion engagement: plain SQL ÷ churnkit", "df_engagement_plain", "df_engagement_churnkit", "> 1"),
+    ("DataFusion cohort: plain SQL ÷ churnkit", "df_cohort_plain", "df_cohort_churnkit", "> 1"),
+    ("Postgres engagement: plain SQL ÷ engagement_agg (serial)", "pg_engagement_plain", "pg_engagement_churnkit", "≥ 2 (time order)"),
+    ("Postgres engagement: engagement_agg ÷ bare count(*) GROUP BY", "pg_engagement_churnkit", "pg_scan_floor", "≤ 1.5"),
+    ("Postgres cohort matrix: plain SQL ÷ activity_agg + retention_counts (serial)", "pg_cohort_plain", "pg_cohort_churnkit", "≥ 2.5 (time order)"),
+    ("Postgres cohort matrix: activity_agg + retention_counts ÷ bare count(*) GROUP BY", "pg_cohort_churnkit", "pg_scan_floor", "≤ 1.5"),
+    ("Postgres cohort matrix: plain SQL ÷ bare count(*) GROUP BY (the ceiling of the plain ÷ churnkit ratio)", "pg_cohort_plain", "pg_scan_floor", "-"),
+    ("Postgres engagement_agg: 0 workers ÷ 2 workers", "pg_engagement_churnkit", "pg_engagement_churnkit_2_workers", "≥ 1.7"),
+    ("Postgres cohort: 0 workers ÷ 2 workers", "pg_cohort_churnkit", "pg_cohort_churnkit_2_workers", "≥ 1.7"),
+]
+
+# runs that must give the same first line (same data, same question)
+SAME_RESULT = [
+    ("pg_engagement_churnkit", "pg_engagement_plain", "df_engagement_churnkit", "df_engagement_plain", "duckdb_engagement_plain", "clickhouse_engagement_plain"),
+    ("pg_cohort_churnkit", "pg_cohort_plain", "df_cohort_churnkit", "df_cohort_plain", "duckdb_cohort_plain", "clickhouse_cohort_plain"),
+    ("pg_funnel_churnkit", "pg_funnel_plain", "df_funnel_churnkit", "duckdb_funnel_plain", "clickhouse_windowFunnel"),
+    ("pg_retention_churnkit", "pg_retention_plain", "df_retention_churnkit", "duckdb_retention_plain", "clickhouse_retention"),
+]
+
+
+def load_postgres(csv_path):
+    load = (f"DROP TABLE IF EXISTS events; CREATE TABLE events (account_id bigint, user_id bigint, occurred_at timestamptz,"
+            f" event_name text, duration_seconds double precision, is_key_action boolean);\n"
+            f"\\copy events FROM '{csv_path}' WITH (FORMAT csv, HEADER true)\nVACUUM ANALYZE events;\n"
+            "SELECT count(*), count(DISTINCT account_id) FROM events;")
+    p = subprocess.run([PSQL, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"], input=load, capture_output=True, text=True, check=True)
+    return tuple(map(int, p.stdout.strip().splitlines()[-1].split("|")))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--accounts", type=int, default=20_000)
+    ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--orders", default=",".join(ORDERS), help="comma-separated: account, time, random")
+    ap.add_argument("--only", default="", help="a regular expression: run only the matching runs (for profiling)")
+    ap.add_argument("--data", default=os.path.join(ROOT, "bench", "data"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    a = ap.parse_args()
+    orders = [o for o in a.orders.split(",") if o]
+    assert all(o in ORDERS for o in orders), orders
+
+    R, meta_data, mismatches = {}, {}, []
+    for order in orders:
+        data = os.path.join(a.data, f"a{a.accounts}-d{a.days}-s{a.scale}-seed{a.seed}-{order}")
+        parquet = os.path.join(data, "parquet", "events.parquet")
+        csv_path = os.path.join(data, "csv", "events.csv")
+        if not os.path.exists(parquet) or not os.path.exists(csv_path):
+            for fmt in ("parquet", "csv"):
+                subprocess.run([CHURNKIT, "generate", "--accounts", str(a.accounts), "--days", str(a.days), "--scale", str(a.scale),
+                                "--seed", str(a.seed), "--order", order, "--format", fmt, "--out", os.path.join(data, fmt)],
+                               check=True, stdout=subprocess.DEVNULL)
+        os.chmod(a.data, 0o755)
+        print(f"[{order}] loading Postgres ...", file=sys.stderr)
+        events, accounts = load_postgres(csv_path)
+        meta_data[order] = {"events": events, "accounts": accounts, "parquet_mib": round(os.path.getsize(parquet) / 2**20, 1)}
+        print(f"[{order}] {events} events over {accounts} accounts", file=sys.stderr)
+        R[order] = {}
+        for name, fn in plan_of(parquet, data, order):
+            if a.only and not re.search(a.only, name):
+                continue
+            print(f"[{order}] {name} ...", file=sys.stderr)
+            R[order][name] = measure(fn, a.repeat)
+            r = R[order][name]
+            print(f"  {r['seconds']:.3f} s, {r['peak_mib']:.0f} MiB, result {r['result']}", file=sys.stderr)
+        for group in SAME_RESULT:
+            got = {n: R[order][n]["result"] for n in group if n in R[order]}
+            if len(set(got.values())) > 1:
+                print(f"[{order}] RESULTS DIFFER: {got}", file=sys.stderr)
+                mismatches.append((order, got))
+
+    ratios = []
+    for label, slow, fast, target in RATIOS:
+        per = {o: (R[o][slow]["seconds"] / R[o][fast]["seconds"] if slow in R[o] and fast in R[o] else None) for o in orders}
+        ratios.append((label, per, target))
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
     import duckdb as _duck
-    meta = {"events": events, "accounts": accounts, "cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(int(mem) / 2**20, 1),
+    import chdb as _chdb
+    meta = {"data": meta_data, "orders": orders, "cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(int(mem) / 2**20, 1),
             "postgres": subprocess.run([PSQL, "-X", "-A", "-t", "-c", "SHOW server_version"], capture_output=True, text=True).stdout.strip(),
-            "duckdb": _duck.__version__, "repeat": a.repeat,
-            "command": " ".join(["bash bench/run.sh"] + sys.argv[1:]), "date": time.strftime("%Y-%m-%d")}
+            "duckdb": _duck.__version__, "chdb": _chdb.__version__, "repeat": a.repeat,
+            "command": " ".join(["bash bench/run.sh"] + sys.argv[1:]), "date": time.strftime("%Y-%m-%d"),
+            "mismatches": mismatches}
+    if a.only:
+        print(json.dumps({"runs": R, "ratios": ratios}, indent=1))
+        return
     with open(os.path.join(ROOT, "bench", "results.json"), "w") as f:
         json.dump({"meta": meta, "runs": R, "ratios": ratios}, f, indent=1)
     write_markdown(a.out, meta, R, ratios)
     print(open(a.out).read())
+    if mismatches:
+        raise SystemExit(f"results differ: {mismatches}")
 
 
 def write_markdown(path, meta, R, ratios):
+    orders = meta["orders"]
+    first = meta["data"][orders[0]]
     lines = [
         "# churnkit benchmarks", "",
         f"Produced by `{meta['command']}` on {meta['date']}: {meta['cores']} cores ({meta['cpu']}), {meta['memory_gib']} GiB,",
-        f"PostgreSQL {meta['postgres']}, DataFusion 55 (churnkit CLI, release build), DuckDB {meta['duckdb']}.",
-        f"Data: {meta['events']:,} events over {meta['accounts']:,} accounts from the seeded generator",
-        "(`churnkit generate`), in a Postgres table (loaded with COPY, VACUUM ANALYZE) and one Parquet file.",
-        f"Each query ran once to warm up, then {meta['repeat']} times; the median is shown. Ratios compare",
-        "runs of the same invocation, never absolute times across machines.", "",
-        "## Ratios", "", "| comparison | ratio | target |", "|---|---|---|",
+        f"PostgreSQL {meta['postgres']}, DataFusion 55 (churnkit CLI, release build), DuckDB {meta['duckdb']},",
+        f"ClickHouse through chdb {meta['chdb']} (in process, on the same Parquet file).",
+        f"Data: {first['events']:,} events over {first['accounts']:,} accounts from the seeded generator",
+        "(`churnkit generate`), the same rows in three physical orders (`--order`):",
+        "", "| order | rows | Parquet MiB |", "|---|---|---|",
     ]
-    for name, r, target in ratios:
-        lines.append(f"| {name} | {r:.2f}× | {target} |")
-    lines += ["", "## Runs", "", "| run | median s | peak RSS MiB | result |", "|---|---|---|---|"]
-    for name, r in R.items():
-        lines.append(f"| {name} | {r['seconds']:.3f} | {r['peak_mib']:.0f} | {r['result']} |")
+    for o in orders:
+        lines.append(f"| {o}: {ORDER_TEXT[o]} | {meta['data'][o]['events']:,} | {meta['data'][o]['parquet_mib']} |")
+    lines += [
+        "", "Each data set is a Postgres table (loaded with COPY in that order, VACUUM ANALYZE) and one Parquet file.",
+        f"Each query ran once to warm up, then {meta['repeat']} times; the median is shown. Ratios compare",
+        "runs of the same invocation (slower ÷ faster: above 1 = churnkit ahead), never absolute times across machines.",
+        ("Every group of runs answering the same question gave the same result (checked by the script)."
+         if not meta["mismatches"] else f"**RESULTS DIFFER** (a bug to fix before reading on): {meta['mismatches']}"), "",
+        "## Ratios", "", "| comparison | " + " | ".join(orders) + " | target |", "|---|" + "---|" * len(orders) + "---|",
+    ]
+    for name, per, target in ratios:
+        cells = [f"{per[o]:.2f}×" if per.get(o) is not None else "–" for o in orders]
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {target} |")
+    names = list(dict.fromkeys(n for o in orders for n in R[o]))
+    lines += ["", "## Runs", "", "median seconds / peak RSS MiB per order; result = the first line of the answer", "",
+              "| run | " + " | ".join(orders) + " | result |", "|---|" + "---|" * len(orders) + "---|"]
+    for n in names:
+        cells = [f"{R[o][n]['seconds']:.3f} / {R[o][n]['peak_mib']:.0f}" if n in R[o] else "–" for o in orders]
+        result = next(R[o][n]["result"] for o in orders if n in R[o])
+        lines.append(f"| {n} | " + " | ".join(cells) + f" | {result} |")
     lines += ["", "Peak RSS: Postgres = the backend running the query (parallel workers not included);",
-              "DataFusion = the `churnkit sql` process; DuckDB = the Python process running duckdb.",
+              "DataFusion = the `churnkit sql` process; DuckDB and ClickHouse = the Python process running duckdb / chdb.",
+              "Postgres runs are serial (`max_parallel_workers_per_gather = 0`) unless named `_2_workers`.",
               "`cli_run_every_view` = `churnkit run` on these events plus the generated accounts, mrr and tickets",
               "(all twelve views and report.html, Parquet out), from the Parquet files or (`_csv_inputs`) the same data as CSV;",
               "`cli_demo_default` = `churnkit demo` (generates",

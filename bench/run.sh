@@ -9,7 +9,8 @@ ensure_rust
 ensure_python
 ensure_postgres_build_deps
 ensure_cargo_pgrx
-python3 -c 'import duckdb' 2>/dev/null || python3 -m pip install -q duckdb
+python3 -c 'import duckdb' 2>/dev/null || python3 -m pip install -q duckdb==2.0.1
+python3 -c 'import chdb' 2>/dev/null || python3 -m pip install -q chdb==4.4.0
 log "cargo build --release -p churnkit-cli"
 cargo build --release -q -p churnkit-cli
 log "cargo pgrx install --release"

@@ -45,8 +45,11 @@ use datafusion::arrow::array::{
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
 use datafusion::common::cast::{as_binary_array, as_boolean_array};
 use datafusion::common::{internal_datafusion_err, not_impl_err, plan_err, Result, ScalarValue};
+use datafusion::logical_expr::expr::{AggregateFunction, AggregateFunctionParams};
 use datafusion::logical_expr::function::AccumulatorArgs;
+use datafusion::logical_expr::simplify::SimplifyContext;
 use datafusion::logical_expr::utils::format_state_name;
+use datafusion::logical_expr::Expr;
 use datafusion::logical_expr::{Accumulator, EmitTo, GroupsAccumulator};
 
 use churnkit_core::agg::alloc::prefetch;
@@ -149,6 +152,8 @@ pub(crate) fn groups_accumulator<A: CoreAgg>(
 ///     arities: &[2],
 ///     params: &[Param::f64("tenure_days"), Param::boolean("churned")],
 ///     return_type: DataType::Binary,
+///     // optional: a coercion of its own (default: of `arities` and `params`)
+///     coerce: |arg_types| { ... },
 ///     // optional: the `CoreAgg` implementation, declared
 ///     state: SurvivalSummary,
 ///     cache: (),
@@ -163,6 +168,14 @@ pub(crate) fn groups_accumulator<A: CoreAgg>(
 /// }
 /// ```
 macro_rules! aggregate_udf {
+    // the declared parameters' coercion, or the aggregate's own
+    (@coerce $name:expr, $types:ident, $arities:expr, $params:expr) => {
+        $crate::common::coerce_args($name, $types, $arities, $params)
+    };
+    (@coerce $name:expr, $types:ident, $arities:expr, $params:expr, |$ct:ident| $coerce:expr) => {{
+        let $ct = $types;
+        $coerce
+    }};
     (
         $(#[$meta:meta])*
         $vis:vis struct $ty:ident;
@@ -170,6 +183,7 @@ macro_rules! aggregate_udf {
         arities: $arities:expr,
         params: $params:expr,
         return_type: $ret:expr,
+        $(coerce: |$ct:ident| $coerce:expr,)?
         $(extra: { $($extra:tt)* },)?
         state: $state_ty:ty,
         cache: $cache_ty:ty,
@@ -185,7 +199,9 @@ macro_rules! aggregate_udf {
         impl datafusion::logical_expr::AggregateUDFImpl for $ty {
             $crate::udf::udf_methods!(
                 $name,
-                |arg_types| $crate::common::coerce_args($name, arg_types, $arities, $params),
+                |arg_types| $crate::aggregate::aggregate_udf!(
+                    @coerce $name, arg_types, $arities, $params $(, |$ct| $coerce)?
+                ),
                 $ret
             );
 
@@ -552,15 +568,48 @@ impl<V: Copy> ParseCache<V> {
     }
 }
 
-/// A `List<Boolean>` argument (conditions, funnel steps) read without
-/// allocating: row `i` is the slice `offsets[i]..offsets[i + 1]` of one
-/// `BooleanArray`.
-pub(crate) struct BoolLists<'a> {
-    list: &'a ListArray,
-    values: &'a BooleanArray,
+/// The boolean-array argument of an aggregate (conditions, funnel steps),
+/// read without allocating per row, in one of two forms:
+/// * `List`: a `List<Boolean>` column; row `i` is the slice
+///   `offsets[i]..offsets[i + 1]` of one `BooleanArray`;
+/// * `Flat`: one `Boolean` column per element — what the optimizer makes of
+///   `make_array(b1, …, bn)` / `ARRAY[b1, …, bn]` of boolean expressions
+///   ([`bool_array_elements`]), so the array is never built (building it
+///   was about half of a funnel's time).
+pub(crate) enum BoolLists<'a> {
+    List {
+        list: &'a ListArray,
+        values: &'a BooleanArray,
+    },
+    Flat(Vec<&'a BooleanArray>),
+}
+
+/// The elements of one row of [`BoolLists`].
+pub(crate) enum BoolRow<'a> {
+    List {
+        values: &'a BooleanArray,
+        range: std::ops::Range<usize>,
+    },
+    Flat {
+        columns: std::slice::Iter<'a, &'a BooleanArray>,
+        row: usize,
+    },
+}
+
+impl Iterator for BoolRow<'_> {
+    type Item = Option<bool>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Option<bool>> {
+        match self {
+            BoolRow::List { values, range } => range.next().map(|j| at(*values, j)),
+            BoolRow::Flat { columns, row } => columns.next().map(|c| at(*c, *row)),
+        }
+    }
 }
 
 impl<'a> BoolLists<'a> {
+    /// The `List<Boolean>` argument `array`.
     pub(crate) fn new(name: &str, array: &'a ArrayRef) -> Result<Self> {
         let list = array.as_any().downcast_ref::<ListArray>().ok_or_else(|| {
             internal_datafusion_err!(
@@ -569,30 +618,104 @@ impl<'a> BoolLists<'a> {
             )
         })?;
         let values = as_boolean_array(list.values())?;
-        Ok(BoolLists { list, values })
+        Ok(BoolLists::List { list, values })
+    }
+
+    /// The flat form: every one of `columns` is `Boolean`.
+    pub(crate) fn flat(name: &str, columns: &'a [ArrayRef]) -> Result<Self> {
+        if columns.is_empty() {
+            return Err(internal_datafusion_err!("{name}: no boolean columns"));
+        }
+        Ok(BoolLists::Flat(
+            columns
+                .iter()
+                .map(|c| as_boolean_array(c))
+                .collect::<Result<_>>()?,
+        ))
     }
 
     /// The elements of row `i` (NULL elements as `None`) and their number;
     /// `None` when the list itself is NULL.
     #[inline]
-    pub(crate) fn row(&self, i: usize) -> Option<(impl Iterator<Item = Option<bool>> + 'a, usize)> {
-        if self.list.is_null(i) {
-            return None;
-        }
-        let offsets = self.list.value_offsets();
-        let (start, end) = (offsets[i] as usize, offsets[i + 1] as usize);
-        let values = self.values;
-        Some((
-            (start..end).map(move |j| {
-                if values.is_valid(j) {
-                    Some(values.value(j))
-                } else {
-                    None
+    pub(crate) fn row(&self, i: usize) -> Option<(BoolRow<'_>, usize)> {
+        match self {
+            BoolLists::List { list, values } => {
+                if list.is_null(i) {
+                    return None;
                 }
-            }),
-            end - start,
-        ))
+                let offsets = list.value_offsets();
+                let (start, end) = (offsets[i] as usize, offsets[i + 1] as usize);
+                Some((
+                    BoolRow::List {
+                        values,
+                        range: start..end,
+                    },
+                    end - start,
+                ))
+            }
+            BoolLists::Flat(columns) => Some((
+                BoolRow::Flat {
+                    columns: columns.iter(),
+                    row: i,
+                },
+                columns.len(),
+            )),
+        }
     }
+}
+
+/// The elements of `expr` when it is `make_array(b1, …, bn)` of 1 to 32
+/// `Boolean` expressions (an SQL `ARRAY[...]` of conditions), for an
+/// aggregate's `simplify` to pass them as columns ([`BoolLists::Flat`]);
+/// `None` for anything else (which keeps the array form and its errors).
+pub(crate) fn bool_array_elements(
+    expr: &Expr,
+    info: &SimplifyContext,
+) -> Result<Option<Vec<Expr>>> {
+    let Expr::ScalarFunction(f) = expr else {
+        return Ok(None);
+    };
+    if f.func.name() != "make_array" || f.args.is_empty() || f.args.len() > 32 {
+        return Ok(None);
+    }
+    for a in &f.args {
+        if info.get_data_type(a)? != DataType::Boolean {
+            return Ok(None);
+        }
+    }
+    Ok(Some(f.args.clone()))
+}
+
+/// The argument types of the flat form `simplify` makes of an array of
+/// boolean expressions: `fixed` as coerced by `params`, then 1 to 32
+/// `Boolean`s; `None` when `types` do not have that shape. The optimizer
+/// derives the types of a rewritten call again, so the coercion must accept
+/// its flat form.
+pub(crate) fn coerce_flat(
+    function: &str,
+    types: &[DataType],
+    params: &[crate::common::Param],
+) -> Option<Result<Vec<DataType>>> {
+    let n = params.len();
+    let bools = types.get(n..)?;
+    if bools.is_empty() || bools.len() > 32 || bools.iter().any(|t| *t != DataType::Boolean) {
+        return None;
+    }
+    Some(
+        crate::common::coerce_args(function, &types[..n], &[n], params).map(|mut fixed| {
+            fixed.extend_from_slice(bools);
+            fixed
+        }),
+    )
+}
+
+/// `agg` with the arguments `args` instead of its own (same function,
+/// DISTINCT, FILTER, ORDER BY).
+pub(crate) fn with_args(agg: AggregateFunction, args: Vec<Expr>) -> Expr {
+    Expr::AggregateFunction(AggregateFunction {
+        func: agg.func,
+        params: AggregateFunctionParams { args, ..agg.params },
+    })
 }
 
 /// A list argument of booleans (`List`, `LargeList`, `FixedSizeList` of

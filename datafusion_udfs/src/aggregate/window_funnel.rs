@@ -24,13 +24,12 @@ aggregate_udf! {
 pub struct WindowFunnelFunc;
     name: NAME,
     arities: &[3, 4],
-    params: &[
-        Param { name: "window", coerce: coerce_window },
-        Param::timestamp("occurred_at"),
-        Param::bool_list("steps"),
-        Param::string("mode"),
-    ],
+    params: &PARAMS,
     return_type: DataType::Int32,
+    // as declared, or the flat form of `simplify`: (window, occurred_at,
+    // mode, step 1, …, step n)
+    coerce: |types| super::coerce_flat(NAME, types, &FLAT_PARAMS)
+        .unwrap_or_else(|| crate::common::coerce_args(NAME, types, &[3, 4], &PARAMS)),
     extra: {
         /// Never NULL: 0 for a group without rows.
         fn is_nullable(&self) -> bool {
@@ -42,6 +41,32 @@ pub struct WindowFunnelFunc;
             _data_type: &datafusion::arrow::datatypes::DataType,
         ) -> datafusion::common::Result<datafusion::common::ScalarValue> {
             Ok(datafusion::common::ScalarValue::Int32(Some(0)))
+        }
+
+        /// `window_funnel(w, t, ARRAY[s1, …, sn] [, mode])` of boolean steps
+        /// becomes `window_funnel(w, t, mode, s1, …, sn)` (mode `''` when
+        /// absent): the same levels without building an array per row. Only
+        /// this rewrite makes the flat form (a call written that way is
+        /// refused by the declared signature).
+        fn simplify(&self) -> Option<datafusion::logical_expr::function::AggregateFunctionSimplification> {
+            Some(Box::new(|agg, info| {
+                let args = &agg.params.args;
+                if args.len() < 3 {
+                    return Ok(datafusion::logical_expr::Expr::AggregateFunction(agg));
+                }
+                match super::bool_array_elements(&args[2], info)? {
+                    Some(steps) => {
+                        let mode = args
+                            .get(3)
+                            .cloned()
+                            .unwrap_or_else(|| datafusion::logical_expr::lit(""));
+                        let mut flat = vec![args[0].clone(), args[1].clone(), mode];
+                        flat.extend(steps);
+                        Ok(super::with_args(agg, flat))
+                    }
+                    None => Ok(datafusion::logical_expr::Expr::AggregateFunction(agg)),
+                }
+            }))
         }
     },
     state: FunnelState,
@@ -58,11 +83,17 @@ pub struct WindowFunnelFunc;
                 ))
             }
         };
+        // (window, occurred_at, steps [, mode]) as called, or the flat
+        // form of `simplify`: (window, occurred_at, mode, step 1, …, step n)
+        let (steps, mode) = match values[2].data_type() {
+            DataType::Utf8 => (BoolLists::flat(NAME, &values[3..])?, Some(&values[2])),
+            _ => (BoolLists::new(NAME, &values[2])?, values.get(3)),
+        };
         Ok(Input {
             window,
             ts: as_timestamp_microsecond_array(&values[1])?,
-            steps: BoolLists::new(NAME, &values[2])?,
-            mode: values.get(3).map(|m| as_string_array(m)).transpose()?,
+            steps,
+            mode: mode.map(|m| as_string_array(m)).transpose()?,
         })
     },
     // checked in the order: window (months, range), mode, then
@@ -119,6 +150,19 @@ pub struct WindowFunnelFunc;
         )))
     },
 }
+
+const PARAMS: [Param; 4] = [
+    Param {
+        name: "window",
+        coerce: coerce_window,
+    },
+    Param::timestamp("occurred_at"),
+    Param::bool_list("steps"),
+    Param::string("mode"),
+];
+
+/// The fixed arguments of the flat form (the steps follow as booleans).
+const FLAT_PARAMS: [Param; 3] = [PARAMS[0], PARAMS[1], PARAMS[3]];
 
 /// An interval (any unit) or NULL -> `Interval(MonthDayNano)`; a number -> `Float64` (seconds).
 fn coerce_window(_function: &str, _argument: &str, t: &DataType) -> Result<DataType> {

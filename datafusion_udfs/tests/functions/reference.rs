@@ -16,7 +16,7 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use datafusion::prelude::SessionConfig;
 use serde_json::Value;
 
-use crate::{ctx_with, query, register_partitioned};
+use crate::{ctx_with, query, register_partitioned, text};
 
 fn load(name: &str) -> Value {
     let path = format!("{}/../tests/reference/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -125,6 +125,49 @@ async fn window_funnel_and_retention_match_clickhouse() {
     }
     assert_eq!(checked, SAMPLE * 8);
 
+    // The same sequences with the steps spelled as an array of boolean
+    // expressions, which the optimizer passes as one column per step (the
+    // flat form): the same levels. (A NULL list is a skipped row, so those
+    // rows are left out; every row of a sequence has its number of steps.)
+    let array_of = |n: usize| {
+        let elements: Vec<String> = (1..=n).map(|i| format!("steps[{i}]")).collect();
+        format!("make_array({})", elements.join(", "))
+    };
+    let plan = text(
+        &ctx,
+        &format!(
+            "EXPLAIN SELECT id, window_funnel(window, ts, {}, 'strict_order') FROM seqs GROUP BY id",
+            array_of(3)
+        ),
+    )
+    .await;
+    assert!(
+        !plan.contains("window_funnel(seqs.window, seqs.ts, make_array")
+            && plan.contains("Utf8(\"strict_order\"), array_element(seqs.steps, Int64(1))"),
+        "the steps are not passed flat:\n{plan}"
+    );
+    let mut flat_checked = 0;
+    for mode in &modes {
+        for n in 1..=4 {
+            let batches = query(&ctx, &format!("SELECT id, window_funnel(window, ts, {}, '{mode}') AS level FROM seqs WHERE steps IS NOT NULL AND cardinality(steps) = {n} GROUP BY id ORDER BY id", array_of(n))).await;
+            for b in &batches {
+                let id = b.column(0).as_any().downcast_ref::<Int64Array>().unwrap();
+                let level = b.column(1).as_any().downcast_ref::<Int32Array>().unwrap();
+                for i in 0..b.num_rows() {
+                    let want = expected[&(id.value(i), mode.clone())];
+                    assert_eq!(
+                        level.value(i),
+                        want,
+                        "flat steps: sequence {} mode '{mode}'",
+                        id.value(i)
+                    );
+                    flat_checked += 1;
+                }
+            }
+        }
+    }
+    assert!(flat_checked > SAMPLE * 6, "{flat_checked}");
+
     let mut retention: BTreeMap<i64, Vec<i32>> = BTreeMap::new();
     for res in r["retention"].as_array().unwrap() {
         let id = res["id"].as_i64().unwrap();
@@ -165,6 +208,34 @@ async fn window_funnel_and_retention_match_clickhouse() {
         }
     }
     assert_eq!(checked, retention.len());
+
+    // conditions spelled as an array of boolean expressions (the flat form)
+    let mut flat_checked = 0;
+    for n in 2..=4 {
+        let batches = query(&ctx, &format!("SELECT id, retention({}) AS r FROM seqs WHERE steps IS NOT NULL AND cardinality(steps) = {n} GROUP BY id ORDER BY id", array_of(n))).await;
+        for b in &batches {
+            let id = b.column(0).as_any().downcast_ref::<Int64Array>().unwrap();
+            let r = b.column(1).as_any().downcast_ref::<ListArray>().unwrap();
+            for i in 0..b.num_rows() {
+                if let Some(want) = retention.get(&id.value(i)) {
+                    let got = r.value(i);
+                    let got = got
+                        .as_any()
+                        .downcast_ref::<Int32Array>()
+                        .unwrap()
+                        .values()
+                        .to_vec();
+                    assert_eq!(&got, want, "flat conditions: sequence {}", id.value(i));
+                    flat_checked += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        flat_checked * 10 >= retention.len() * 9,
+        "{flat_checked} of {}",
+        retention.len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

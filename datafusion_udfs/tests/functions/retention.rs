@@ -94,9 +94,21 @@ async fn errors_carry_the_core_message() {
         e.contains("retention: argument conditions must be an array of booleans"),
         "{e}"
     );
-    let e = any_error(&ctx, "SELECT retention(true)").await;
+    let e = any_error(&ctx, "SELECT retention(1)").await;
     assert!(
-        e.contains("retention: argument conditions must be an array of booleans, got Boolean"),
+        e.contains("retention: argument conditions must be an array of booleans, got Int64"),
         "{e}"
+    );
+    // separate boolean arguments are the flat form an ARRAY[...] of
+    // conditions is planned as (ClickHouse's spelling): the same result
+    check!(
+        "SELECT retention(true, false, true) AS flat, retention([true, false, true]) AS array",
+        [
+            "+-----------+-----------+",
+            "| flat      | array     |",
+            "+-----------+-----------+",
+            "| [1, 0, 1] | [1, 0, 1] |",
+            "+-----------+-----------+",
+        ]
     );
 }

@@ -24,7 +24,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CHURNKIT = os.path.join(ROOT, "target", "release", "churnkit")
+CHURNKIT = os.environ.get("CHURNKIT_BIN", os.path.join(ROOT, "target", "release", "churnkit"))
 PSQL = "/usr/lib/postgresql/15/bin/psql"
 
 

@@ -3,8 +3,11 @@
 //! registered as tables.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use datafusion::execution::context::SessionConfig;
+use datafusion::execution::memory_pool::FairSpillPool;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
 
 use crate::error::{CliError, Result};
@@ -45,14 +48,80 @@ pub fn parse_table_arg(s: &str) -> std::result::Result<TableArg, String> {
 
 /// A session in UTC with every churnkit function registered, and `as_of()`
 /// returning `as_of` (resolve it once per command: see [`crate::warehouse::as_of`]).
-pub fn new_context(as_of: AsOf) -> SessionContext {
+///
+/// Query execution holds at most [`memory_limit`] bytes (hash tables, sort
+/// buffers, aggregate states): past it, aggregations and sorts spill to
+/// temporary files, and a step that cannot spill stops with DataFusion's
+/// "Resources exhausted" error instead of the machine running out of memory.
+pub fn new_context(as_of: AsOf) -> Result<SessionContext> {
     let mut config = SessionConfig::new().with_information_schema(true);
     config.options_mut().execution.time_zone = Some("UTC".to_string());
-    let ctx = SessionContext::new_with_config(config);
+    let runtime = RuntimeEnvBuilder::new()
+        .with_memory_pool(Arc::new(FairSpillPool::new(memory_limit()?)))
+        .build_arc()?;
+    let ctx = SessionContext::new_with_config_rt(config, runtime);
     datafusion_churnkit::register_all(&ctx);
     ctx.register_udf(AsOfFunc::udf(as_of));
     ctx.register_udtf("input_contract", std::sync::Arc::new(InputContractFunc));
-    ctx
+    Ok(ctx)
+}
+
+/// The memory limit of query execution: `CHURNKIT_MEMORY_LIMIT` (bytes, or
+/// with a suffix K, M, G: `512M`, `8G`), by default half the machine's
+/// memory (`MemTotal` of /proc/meminfo; 4 GiB where that cannot be read).
+/// Half leaves room for what the pool does not count (Parquet decoding
+/// buffers, the record batches in flight, the report).
+pub fn memory_limit() -> Result<usize> {
+    match std::env::var("CHURNKIT_MEMORY_LIMIT") {
+        Ok(text) => parse_size(&text).ok_or_else(|| {
+            CliError::msg(format!(
+                "CHURNKIT_MEMORY_LIMIT: '{text}' is not a size (bytes, or a number with K, M or G: 512M, 8G)"
+            ))
+        }),
+        Err(_) => Ok(machine_memory().map_or(4 << 30, |m| m / 2)),
+    }
+}
+
+fn machine_memory() -> Option<usize> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    kib.checked_mul(1024)
+}
+
+/// `123`, `512K`, `512M`, `8G` (binary multiples, case-insensitive, an
+/// optional trailing `B`/`iB`); at least 1 MiB.
+fn parse_size(text: &str) -> Option<usize> {
+    let t = text.trim().to_ascii_uppercase();
+    let t = t
+        .strip_suffix("IB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(&t);
+    let (digits, shift) = match t.chars().last()? {
+        'K' => (&t[..t.len() - 1], 10),
+        'M' => (&t[..t.len() - 1], 20),
+        'G' => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    let n: usize = digits.trim().parse().ok()?;
+    n.checked_mul(1usize << shift).filter(|&b| b >= 1 << 20)
+}
+
+#[cfg(test)]
+mod memory_tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("8G"), Some(8 << 30));
+        assert_eq!(parse_size("512m"), Some(512 << 20));
+        assert_eq!(parse_size("2GiB"), Some(2 << 30));
+        assert_eq!(parse_size("1048576"), Some(1 << 20));
+        assert_eq!(parse_size("1024K"), Some(1 << 20));
+        for bad in ["", "G", "-1G", "1.5G", "10", "lots", "99999999999999G"] {
+            assert_eq!(parse_size(bad), None, "{bad}");
+        }
+    }
 }
 
 /// Register `table.path` as `table.name`, reading it by its extension.

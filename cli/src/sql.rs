@@ -39,7 +39,7 @@ pub struct SqlArgs {
 }
 
 pub async fn run(args: SqlArgs) -> Result<()> {
-    let ctx = new_context(args.as_of.resolve());
+    let ctx = new_context(args.as_of.resolve())?;
     for table in &args.tables {
         register_table(&ctx, table).await?;
     }

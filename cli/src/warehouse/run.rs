@@ -153,7 +153,7 @@ pub fn as_of_text(as_of: AsOf) -> String {
 pub async fn run_job(job: &Job<'_>, progress: &mut Progress) -> Result<Outcome> {
     // 1. every input checked and mapped before anything else
     progress.start("inputs");
-    let ctx = new_context(job.as_of);
+    let ctx = new_context(job.as_of)?;
     // Parquet strings as Utf8 (the contract type), not Utf8View
     ctx.sql("SET datafusion.execution.parquet.schema_force_view_types = false")
         .await?;

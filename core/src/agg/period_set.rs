@@ -27,6 +27,7 @@ const INLINE_WORDS: usize = 6;
 
 /// Widest span kept inside the set, without allocating: 384 periods (a year
 /// of days, 7 years of weeks, 32 years of months).
+#[allow(clippy::cast_possible_wrap)] // 6 words
 pub const INLINE_PERIODS: i64 = 64 * INLINE_WORDS as i64;
 
 #[derive(Debug, Clone)]

@@ -534,7 +534,11 @@ mod tests {
     /// The memo's answer is the calendar's, whatever the order of lookups,
     /// at the ends of time too.
     #[test]
-    #[allow(clippy::cast_possible_wrap, clippy::cast_sign_loss, clippy::cast_possible_truncation)]
+    #[allow(
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss,
+        clippy::cast_possible_truncation
+    )]
     fn period_cache_matches_the_calendar() {
         let mut x: u64 = 7;
         let mut cache = PeriodCache::default();

@@ -549,7 +549,11 @@ mod tests {
     /// its inserts (no heap); one step wider moves to the heap; the elements
     /// are those of a `BTreeSet` throughout, at the ends of `i64` too.
     #[test]
-    #[allow(clippy::cast_possible_wrap, clippy::cast_sign_loss, clippy::cast_possible_truncation)]
+    #[allow(
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss,
+        clippy::cast_possible_truncation
+    )]
     fn inline_sets_in_any_order() {
         let mut x: u64 = 99;
         let mut next = |n: u64| {

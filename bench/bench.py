@@ -205,7 +205,8 @@ FROM (SELECT account_id, retention(make_array({', '.join(PG_RET_CONDS)})) AS r F
 
 
 def datafusion(sql, parquet):
-    secs, rss, out = child_peak_rss([CHURNKIT, "sql", "--format", "csv", "--table", f"events={parquet}", sql])
+    tables = ["--table", f"events={parquet}"] if parquet else []
+    secs, rss, out = child_peak_rss([CHURNKIT, "sql", "--format", "csv", *tables, sql])
     return secs, rss, out.strip().splitlines()[-1]
 
 
@@ -385,6 +386,43 @@ SAME_RESULT = [
 ]
 
 
+# ----------------------------------------- survival_agg in any order (#10, item 4)
+
+SURVIVAL_ORDERS = ("increasing", "decreasing", "shuffled")
+SURVIVAL_TEXT = {"increasing": "tenures increasing (newest customers first)",
+                 "decreasing": "tenures decreasing (sign-up order: oldest customers first)",
+                 "shuffled": "tenures in no order (a multiplicative permutation)"}
+
+
+def survival_tenure(order, i, n):
+    """Distinct tenures (days, one decimal) of customers 0..n-1 in a row order, no sort needed."""
+    return {"increasing": f"{i} / 10.0", "decreasing": f"({n} - 1 - {i}) / 10.0",
+            # i -> i * 7919 mod 1000003 is injective for i < 1000003 (a prime)
+            "shuffled": f"(({i} * 7919) % 1000003) / 10.0"}[order]
+
+
+def survival_plan(order, n):
+    pg_t = survival_tenure(order, "i", n)
+    df_t = survival_tenure(order, "value", n)
+    # the median lifetime and S(t) at the middle tenure, in thousandths (integers: engines print floats differently)
+    mid = n / 20.0
+    pg_sql = (f"SELECT floor(churnkit.median_lifetime(s) * 1000)::bigint, floor(churnkit.survival_at(s, {mid}) * 1e9)::bigint "
+              f"FROM (SELECT churnkit.survival_agg(t, c) AS s FROM "
+              f"(SELECT ({pg_t})::float8 AS t, i % 3 <> 0 AS c FROM generate_series(0, {n - 1}) i) x) y")
+    df_sql = (f"SELECT CAST(floor(median_lifetime(s) * 1000) AS BIGINT), CAST(floor(survival_at(s, {mid}) * 1e9) AS BIGINT) "
+              f"FROM (SELECT survival_agg(t, c) AS s FROM "
+              f"(SELECT CAST({df_t} AS DOUBLE) AS t, value % 3 <> 0 AS c FROM range({n})) x) y")
+    # the floor: the engine only reading and hashing the same tenures
+    pg_floor = f"SELECT count(DISTINCT t) FROM (SELECT ({pg_t})::float8 AS t FROM generate_series(0, {n - 1}) i) x"
+    df_floor = f"SELECT count(DISTINCT t) FROM (SELECT CAST({df_t} AS DOUBLE) AS t FROM range({n})) x"
+    return [
+        ("pg_survival_agg", lambda: pg(pg_sql)),
+        ("pg_survival_floor_count_distinct", lambda: pg(pg_floor)),
+        ("df_survival_agg", lambda: datafusion(df_sql, None)),
+        ("df_survival_floor_count_distinct", lambda: datafusion(df_floor, None)),
+    ]
+
+
 def load_postgres(csv_path):
     load = (f"DROP TABLE IF EXISTS events; CREATE TABLE events (account_id bigint, user_id bigint, occurred_at timestamptz,"
             f" event_name text, duration_seconds double precision, is_key_action boolean);\n"
@@ -403,6 +441,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--orders", default=",".join(ORDERS), help="comma-separated: account, time, random")
     ap.add_argument("--only", default="", help="a regular expression: run only the matching runs (for profiling)")
+    ap.add_argument("--survival-rows", type=int, default=1_000_000, help="customers of the survival_agg runs (0: skip)")
     ap.add_argument("--data", default=os.path.join(ROOT, "bench", "data"))
     ap.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
     a = ap.parse_args()
@@ -438,6 +477,24 @@ def main():
                 print(f"[{order}] RESULTS DIFFER: {got}", file=sys.stderr)
                 mismatches.append((order, got))
 
+    S = {}
+    if a.survival_rows:
+        for order in SURVIVAL_ORDERS:
+            S[order] = {}
+            for name, fn in survival_plan(order, a.survival_rows):
+                if a.only and not re.search(a.only, name):
+                    continue
+                print(f"[survival {order}] {name} ...", file=sys.stderr)
+                S[order][name] = measure(fn, a.repeat)
+                r = S[order][name]
+                print(f"  {r['seconds']:.3f} s, {r['peak_mib']:.0f} MiB, result {r['result']}", file=sys.stderr)
+        # the same customers in every order and engine: one answer
+        got = {f"{n} ({o})": S[o][n]["result"] for o in SURVIVAL_ORDERS for n in ("pg_survival_agg", "df_survival_agg")
+               if n in S[o]}
+        if len(set(got.values())) > 1:
+            print(f"[survival] RESULTS DIFFER: {got}", file=sys.stderr)
+            mismatches.append(("survival", got))
+
     ratios = []
     for label, slow, fast, target in RATIOS:
         per = {o: (R[o][slow]["seconds"] / R[o][fast]["seconds"] if slow in R[o] and fast in R[o] else None) for o in orders}
@@ -450,19 +507,19 @@ def main():
             "postgres": subprocess.run([PSQL, "-X", "-A", "-t", "-c", "SHOW server_version"], capture_output=True, text=True).stdout.strip(),
             "duckdb": _duck.__version__, "chdb": _chdb.__version__, "repeat": a.repeat,
             "command": " ".join(["bash bench/run.sh"] + sys.argv[1:]), "date": time.strftime("%Y-%m-%d"),
-            "mismatches": mismatches}
+            "mismatches": mismatches, "survival_rows": a.survival_rows}
     if a.only:
-        print(json.dumps({"runs": R, "ratios": ratios}, indent=1))
+        print(json.dumps({"runs": R, "survival": S, "ratios": ratios}, indent=1))
         return
     with open(os.path.join(ROOT, "bench", "results.json"), "w") as f:
-        json.dump({"meta": meta, "runs": R, "ratios": ratios}, f, indent=1)
-    write_markdown(a.out, meta, R, ratios)
+        json.dump({"meta": meta, "runs": R, "survival": S, "ratios": ratios}, f, indent=1)
+    write_markdown(a.out, meta, R, ratios, S)
     print(open(a.out).read())
     if mismatches:
         raise SystemExit(f"results differ: {mismatches}")
 
 
-def write_markdown(path, meta, R, ratios):
+def write_markdown(path, meta, R, ratios, S):
     orders = meta["orders"]
     first = meta["data"][orders[0]]
     lines = [
@@ -501,6 +558,27 @@ def write_markdown(path, meta, R, ratios):
               "(all twelve views and report.html, Parquet out), from the Parquet files or (`_csv_inputs`) the same data as CSV;",
               "`cli_demo_default` = `churnkit demo` (generates",
               "the default 2000-account data set, then runs it). Their result is the first line they print.", ""]
+    if S:
+        so = [o for o in SURVIVAL_ORDERS if o in S]
+        lines += ["## survival_agg in any order", "",
+                  f"`survival_agg(tenure_days, churned)` over {meta['survival_rows']:,} customers with distinct tenures",
+                  "(two in three churned), generated in the query (`generate_series` / `range`), in three row orders:",
+                  "; ".join(f"{o} = {SURVIVAL_TEXT[o]}" for o in so) + ".",
+                  "The floor is `count(DISTINCT t)` over the same tenures in the same engine. Median seconds / peak RSS MiB.", "",
+                  "| run | " + " | ".join(so) + " | result |", "|---|" + "---|" * len(so) + "---|"]
+        for n in dict.fromkeys(n for o in so for n in S[o]):
+            cells = [f"{S[o][n]['seconds']:.3f} / {S[o][n]['peak_mib']:.0f}" if n in S[o] else "–" for o in so]
+            lines.append(f"| {n} | " + " | ".join(cells) + f" | {next(S[o][n]['result'] for o in so if n in S[o])} |")
+        lines += ["", "| ratio | " + " | ".join(so) + " |", "|---|" + "---|" * len(so)]
+        for eng, label in (("pg", "Postgres"), ("df", "DataFusion")):
+            base = S["increasing"].get(f"{eng}_survival_agg") if "increasing" in S else None
+            if base:
+                cells = [f"{S[o][f'{eng}_survival_agg']['seconds'] / base['seconds']:.2f}×" if f"{eng}_survival_agg" in S[o] else "–" for o in so]
+                lines.append(f"| {label}: survival_agg ÷ survival_agg on increasing tenures | " + " | ".join(cells) + " |")
+            cells = [f"{S[o][f'{eng}_survival_agg']['seconds'] / S[o][f'{eng}_survival_floor_count_distinct']['seconds']:.2f}×"
+                     if f"{eng}_survival_agg" in S[o] and f"{eng}_survival_floor_count_distinct" in S[o] else "–" for o in so]
+            lines.append(f"| {label}: survival_agg ÷ count(DISTINCT) floor | " + " | ".join(cells) + " |")
+        lines.append("")
     # the hand-written analysis below the tables is kept across runs
     try:
         old = open(path).read()

@@ -3,10 +3,11 @@
 
 use super::types::activity;
 use super::v1;
-use super::{state_or_new, to_pg_timestamptz, Group, TextMemo};
+use super::{state_or_new, to_pg_timestamptz, Group};
 use crate::error::check;
 use crate::scalar::to_core_ts;
 use churnkit_core::agg::ActivityState;
+use churnkit_core::agg::ParamCache;
 use churnkit_core::time::Granularity;
 use churnkit_core::ChurnError;
 use churnkit_pg_macros::pg_aggregate;
@@ -16,12 +17,12 @@ const F: &str = "activity_agg";
 
 /// The serialised state is core's `ActivityState` encoding (the same bytes
 /// as DataFusion's state column).
-type ActivityAgg = Group<ActivityState, TextMemo<Granularity>>;
+type ActivityAgg = Group<ActivityState, ParamCache<Granularity>>;
 
 pg_aggregate! {
     name = "activity_agg",
     core = ActivityState,
-    memo = TextMemo<Granularity>,
+    memo = ParamCache<Granularity>,
     result = activity,
     // a fallible copy: out of memory is SQLSTATE 53200, not an abort
     finish = |s| {

@@ -322,41 +322,6 @@ pub(crate) fn deserialize<S: AggState>(bytes: &[u8]) -> Internal {
     }
 }
 
-/// A text parameter parsed once and cached against the last text seen.
-#[derive(Clone, Debug)]
-pub(crate) struct TextMemo<V> {
-    text: Vec<u8>,
-    value: Option<V>,
-}
-
-impl<V> Default for TextMemo<V> {
-    fn default() -> Self {
-        TextMemo {
-            text: Vec::new(),
-            value: None,
-        }
-    }
-}
-
-impl<V: Copy> TextMemo<V> {
-    /// The value of `text`: cached (one comparison), or parsed by core
-    /// (errors are not cached). Text that is not UTF-8 reaches core with
-    /// replacement characters, so core's message names it.
-    #[inline]
-    pub(crate) fn get(&mut self, text: &[u8], parse: impl FnOnce(&str) -> Result<V>) -> Result<V> {
-        match self.value {
-            Some(v) if self.text == text => Ok(v),
-            _ => {
-                let v = parse(&String::from_utf8_lossy(text))?;
-                self.text.clear();
-                self.text.extend_from_slice(text);
-                self.value = Some(v);
-                Ok(v)
-            }
-        }
-    }
-}
-
 /// A core timestamp as a `timestamptz`, or the error `error` when it is
 /// outside Postgres' range (only possible for a summary read from
 /// hand-written text: years before 4713 BC or after 294276 AD).

@@ -4,14 +4,15 @@
 //! (`unbounded`).
 
 use super::types::activity;
-use super::{state_or_new, Group, TextMemo};
+use super::{state_or_new, Group};
 use crate::error::check;
+use churnkit_core::agg::ParamCache;
 use churnkit_core::agg::{RetentionCounts, RetentionMode};
 use churnkit_pg_macros::pg_aggregate;
 use pgrx::prelude::*;
 use pgrx::Internal;
 
-type RetentionCountsAgg = Group<RetentionCounts, TextMemo<RetentionMode>>;
+type RetentionCountsAgg = Group<RetentionCounts, ParamCache<RetentionMode>>;
 
 /// One customer, `classic` mode. NULL activities are skipped.
 #[pg_extern(name = "retention_counts_trans", immutable, parallel_safe)]
@@ -50,7 +51,7 @@ fn retention_counts_trans(
 pg_aggregate! {
     name = "retention_counts",
     core = RetentionCounts,
-    memo = TextMemo<RetentionMode>,
+    memo = ParamCache<RetentionMode>,
     result = Vec<i64>,
     finish = |s| Some(s.core.counts.to_vec()),
     sspace = 256,

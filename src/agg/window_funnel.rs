@@ -3,10 +3,10 @@
 //! reached within `window` of the chain's first step.
 
 use super::v1;
-use super::{state_or_new, Group, TextMemo};
+use super::{state_or_new, Group};
 use crate::array::ArrayArg;
 use crate::error::{check, raise};
-use churnkit_core::agg::{FunnelMode, FunnelParams, FunnelState};
+use churnkit_core::agg::{FunnelMode, FunnelParams, FunnelState, ParamCache};
 use churnkit_core::ChurnError;
 use churnkit_pg_macros::pg_aggregate;
 
@@ -17,7 +17,7 @@ const F: &str = "window_funnel";
 struct FunnelMemo {
     /// The last window seen, as (months, days, µs), and its length in µs.
     window: Option<((i32, i32, i64), i64)>,
-    mode: TextMemo<FunnelMode>,
+    mode: ParamCache<FunnelMode>,
 }
 
 type FunnelAgg = Group<FunnelState, FunnelMemo>;

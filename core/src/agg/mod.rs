@@ -8,7 +8,8 @@
 //! `retention_counts`), `activity_trend`, `engagement_agg`, `retention`,
 //! `survival_agg`, `window_funnel`. The rest is shared machinery: the
 //! [`State`] contract (`state`), the binary codec (`codec`), the JSON text
-//! form (`text`), the period bitmap (`period_set`) and the fallible
+//! form (`text`), the period bitmap (`period_set`), the parameter cache
+//! (`param_cache`) and the fallible
 //! allocation of states (`alloc`).
 
 /// The states' allocator, [`OutOfMemory`] and [`grow`]: the crate
@@ -40,6 +41,7 @@ pub mod activity_agg;
 pub mod activity_trend;
 pub mod codec;
 pub mod engagement_agg;
+pub mod param_cache;
 pub mod period_set;
 pub mod retention;
 pub mod state;
@@ -79,6 +81,7 @@ pub use activity_agg::{Activity, ActivityState, Lifecycle, RetentionCounts, Rete
 pub use activity_trend::TrendState;
 pub use alloc::{state_vec, with_state_alloc, StateAlloc, StateVec};
 pub use engagement_agg::EngagementSummary;
+pub use param_cache::ParamCache;
 pub use period_set::PeriodSet;
 pub use retention::RetentionState;
 pub use state::State;

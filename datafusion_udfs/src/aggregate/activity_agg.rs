@@ -9,8 +9,9 @@ use datafusion::arrow::array::{BinaryBuilder, StringArray, TimestampMicrosecondA
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::cast::{as_string_array, as_timestamp_microsecond_array};
 
-use super::{aggregate_udf, at, ParseCache};
+use super::{aggregate_udf, at};
 use crate::common::{exec_err, Param};
+use churnkit_core::agg::ParamCache;
 
 const NAME: &str = "activity_agg";
 
@@ -21,7 +22,7 @@ aggregate_udf! {
     params: &[Param::timestamp("occurred_at"), Param::string("granularity")],
     return_type: DataType::Binary,
     state: ActivityState,
-    cache: ParseCache<Granularity>,
+    cache: ParamCache<Granularity>,
     input<'a>: (&'a TimestampMicrosecondArray, &'a StringArray) = |values| {
         Ok((
             as_timestamp_microsecond_array(&values[0])?,
@@ -34,7 +35,9 @@ aggregate_udf! {
         let (Some(ts), Some(text)) = (at(ts, row), at(granularity, row)) else {
             return Ok(());
         };
-        let g = cache.get(text, |s| Granularity::parse(NAME, "granularity", s))?;
+        let g = cache
+            .get(text.as_bytes(), |s| Granularity::parse(NAME, "granularity", s))
+            .map_err(exec_err)?;
         state.update(ts, g).map_err(exec_err)
     },
     // the activity bytes (the summary, not the state); NULL for a group

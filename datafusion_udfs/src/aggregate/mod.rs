@@ -530,48 +530,6 @@ pub(crate) fn encoded_results<S: State>(states: &[S]) -> ArrayRef {
     Arc::new(out.finish())
 }
 
-/// The last parameter text parsed and its value, kept across batches (the
-/// text is copied into a reused buffer only when it changes).
-#[derive(Debug)]
-pub(crate) struct ParseCache<V> {
-    last: Option<(String, V)>,
-}
-
-impl<V> Default for ParseCache<V> {
-    fn default() -> Self {
-        ParseCache { last: None }
-    }
-}
-
-impl<V: Copy> ParseCache<V> {
-    #[inline]
-    pub(crate) fn get(
-        &mut self,
-        text: &str,
-        parse: impl FnOnce(&str) -> churnkit_core::Result<V>,
-    ) -> Result<V> {
-        if let Some((k, v)) = &self.last {
-            // an empty text (the funnel's default mode '') never reaches
-            // memcmp: an empty array's value pointer is dangling, and
-            // glibc's AVX-512 memcmp loads from it under a zero mask, which
-            // costs a microcode assist per row (a third of a funnel's time)
-            if k.len() == text.len() && (text.is_empty() || k.as_bytes() == text.as_bytes()) {
-                return Ok(*v);
-            }
-        }
-        let v = parse(text).map_err(exec_err)?;
-        match &mut self.last {
-            Some((k, old)) => {
-                k.clear();
-                k.push_str(text);
-                *old = v;
-            }
-            None => self.last = Some((text.to_string(), v)),
-        }
-        Ok(v)
-    }
-}
-
 /// The boolean-array argument of an aggregate (conditions, funnel steps),
 /// read without allocating per row, in one of two forms:
 /// * `List`: a `List<Boolean>` column; row `i` is the slice

@@ -7,8 +7,9 @@ use datafusion::arrow::array::{BinaryArray, Int64Builder, ListBuilder, StringArr
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::cast::{as_binary_array, as_string_array};
 
-use super::{aggregate_udf, at, ParseCache};
+use super::{aggregate_udf, at};
 use crate::common::{exec_err, Param};
+use churnkit_core::agg::ParamCache;
 
 const NAME: &str = "retention_counts";
 
@@ -24,7 +25,7 @@ aggregate_udf! {
     params: &[Param::binary("activity"), Param::string("mode")],
     return_type: i64_list_type(),
     state: RetentionCounts,
-    cache: ParseCache<RetentionMode>,
+    cache: ParamCache<RetentionMode>,
     // the mode is `None` in the one-argument form ('classic')
     input<'a>: (&'a BinaryArray, Option<&'a StringArray>) = |values| {
         Ok((
@@ -48,7 +49,9 @@ aggregate_udf! {
         let activity = Activity::decode(bytes).map_err(exec_err)?;
         let mode = match text {
             None => RetentionMode::Classic,
-            Some(t) => cache.get(t, RetentionMode::parse)?,
+            Some(t) => cache
+                .get(t.as_bytes(), RetentionMode::parse)
+                .map_err(exec_err)?,
         };
         state.update(&activity, mode).map_err(exec_err)
     },

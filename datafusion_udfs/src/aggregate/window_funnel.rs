@@ -15,8 +15,9 @@ use datafusion::common::cast::{
 };
 use datafusion::common::{internal_datafusion_err, plan_err, Result};
 
-use super::{aggregate_udf, BoolLists, ParseCache};
+use super::{aggregate_udf, BoolLists};
 use crate::common::{exec_err, Param};
+use churnkit_core::agg::ParamCache;
 
 const NAME: &str = "window_funnel";
 
@@ -136,7 +137,10 @@ pub struct WindowFunnelFunc;
         };
         let mode = match input.mode {
             None => FunnelMode::default(),
-            Some(m) => cache.mode.get(m.value(row), FunnelMode::parse)?,
+            Some(m) => cache
+                .mode
+                .get(m.value(row).as_bytes(), FunnelMode::parse)
+                .map_err(exec_err)?,
         };
         let params = FunnelParams::new(window, len, mode).map_err(exec_err)?;
         state
@@ -225,5 +229,5 @@ pub(crate) struct Input<'a> {
 pub(crate) struct Cache {
     interval: Option<(IntervalMonthDayNano, i64)>,
     seconds: Option<(u64, i64)>,
-    mode: ParseCache<FunnelMode>,
+    mode: ParamCache<FunnelMode>,
 }

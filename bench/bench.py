@@ -394,26 +394,27 @@ SURVIVAL_TEXT = {"increasing": "tenures increasing (newest customers first)",
                  "shuffled": "tenures in no order (a multiplicative permutation)"}
 
 
-def survival_tenure(order, i, n):
-    """Distinct tenures (days, one decimal) of customers 0..n-1 in a row order, no sort needed."""
-    return {"increasing": f"{i} / 10.0", "decreasing": f"({n} - 1 - {i}) / 10.0",
-            # i -> i * 7919 mod 1000003 is injective for i < 1000003 (a prime)
-            "shuffled": f"(({i} * 7919) % 1000003) / 10.0"}[order]
+def survival_customer(order, i, n):
+    """Customer k (0..n-1) at row i in a row order, no sort needed: tenure k / 10 days, churned unless k % 3 = 0."""
+    return {"increasing": f"{i}", "decreasing": f"({n} - 1 - {i})",
+            # i -> i * 7919 mod n permutes 0..n-1 when n is not a multiple of 7919 (a prime)
+            "shuffled": f"(({i} * 7919) % {n})"}[order]
 
 
 def survival_plan(order, n):
-    pg_t = survival_tenure(order, "i", n)
-    df_t = survival_tenure(order, "value", n)
+    pg_k = survival_customer(order, "i", n)
+    df_k = survival_customer(order, "value", n)
+    pg_t, df_t = f"{pg_k} / 10.0", f"{df_k} / 10.0"
     # the median lifetime and S(t) at the middle tenure, in thousandths (integers: engines print floats differently)
     mid = n / 20.0
     pg_sql = (f"SELECT floor(churnkit.median_lifetime(s) * 1000)::bigint, floor(churnkit.survival_at(s, {mid}) * 1e9)::bigint "
               f"FROM (SELECT churnkit.survival_agg(t, c) AS s FROM "
-              f"(SELECT ({pg_t})::float8 AS t, i % 3 <> 0 AS c FROM generate_series(0, {n - 1}) i) x) y")
+              f"(SELECT ({pg_t})::float8 AS t, {pg_k} % 3 <> 0 AS c FROM generate_series(0::bigint, {n - 1}) i) x) y")
     df_sql = (f"SELECT CAST(floor(median_lifetime(s) * 1000) AS BIGINT), CAST(floor(survival_at(s, {mid}) * 1e9) AS BIGINT) "
               f"FROM (SELECT survival_agg(t, c) AS s FROM "
-              f"(SELECT CAST({df_t} AS DOUBLE) AS t, value % 3 <> 0 AS c FROM range({n})) x) y")
+              f"(SELECT CAST({df_t} AS DOUBLE) AS t, {df_k} % 3 <> 0 AS c FROM range({n})) x) y")
     # the floor: the engine only reading and hashing the same tenures
-    pg_floor = f"SELECT count(DISTINCT t) FROM (SELECT ({pg_t})::float8 AS t FROM generate_series(0, {n - 1}) i) x"
+    pg_floor = f"SELECT count(DISTINCT t) FROM (SELECT ({pg_t})::float8 AS t FROM generate_series(0::bigint, {n - 1}) i) x"
     df_floor = f"SELECT count(DISTINCT t) FROM (SELECT CAST({df_t} AS DOUBLE) AS t FROM range({n})) x"
     return [
         ("pg_survival_agg", lambda: pg(pg_sql)),
@@ -432,6 +433,12 @@ def load_postgres(csv_path):
     return tuple(map(int, p.stdout.strip().splitlines()[-1].split("|")))
 
 
+def checkpoint(R, S=None):
+    """Every finished run, so a failure late in the script loses no measurement."""
+    with open(os.path.join(ROOT, "bench", "results.partial.json"), "w") as f:
+        json.dump({"runs": R, "survival": S}, f, indent=1)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--accounts", type=int, default=20_000)
@@ -445,6 +452,7 @@ def main():
     ap.add_argument("--data", default=os.path.join(ROOT, "bench", "data"))
     ap.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
     a = ap.parse_args()
+    assert a.survival_rows % 7919 != 0, "--survival-rows: not a multiple of 7919 (the shuffle's multiplier)"
     orders = [o for o in a.orders.split(",") if o]
     assert all(o in ORDERS for o in orders), orders
 
@@ -469,6 +477,7 @@ def main():
                 continue
             print(f"[{order}] {name} ...", file=sys.stderr)
             R[order][name] = measure(fn, a.repeat)
+            checkpoint(R)
             r = R[order][name]
             print(f"  {r['seconds']:.3f} s, {r['peak_mib']:.0f} MiB, result {r['result']}", file=sys.stderr)
         for group in SAME_RESULT:
@@ -486,6 +495,7 @@ def main():
                     continue
                 print(f"[survival {order}] {name} ...", file=sys.stderr)
                 S[order][name] = measure(fn, a.repeat)
+                checkpoint(R, S)
                 r = S[order][name]
                 print(f"  {r['seconds']:.3f} s, {r['peak_mib']:.0f} MiB, result {r['result']}", file=sys.stderr)
         # the same customers in every order and engine: one answer
